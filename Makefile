@@ -1,0 +1,47 @@
+# volrep — the two commands: `make book` (PROFILE=full by default) and `make test`.
+# Both create the local virtual environment .venv and install everything they need on first use.
+PYTHON  ?= python3
+VENV    ?= .venv
+PY      := $(VENV)/bin/python
+PROFILE ?= full
+STAMP   := $(VENV)/.installed
+
+.PHONY: book test unit nbval data sync bench clean help
+
+help:
+	@echo "make book [PROFILE=full|quick]  run every chapter and build the HTML book in _build/html"
+	@echo "make test                       unit tests, then nbval regression of every notebook"
+	@echo "make data                       fetch and verify every raw dataset"
+	@echo "make sync                       re-pair notebooks/*.py -> notebooks/*.ipynb (jupytext)"
+	@echo "make bench                      run the benchmarks"
+	@echo "make clean                      remove built and generated files"
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+book: $(STAMP)
+	MPLBACKEND=Agg $(PY) -m volrep book --profile $(PROFILE)
+
+test: unit nbval
+
+unit: $(STAMP)
+	MPLBACKEND=Agg $(PY) -m pytest tests
+
+nbval: $(STAMP)
+	MPLBACKEND=Agg $(PY) -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider notebooks/
+
+data: $(STAMP)
+	$(PY) -m volrep data fetch --all
+	$(PY) -m volrep data verify --all
+
+sync: $(STAMP)
+	$(VENV)/bin/jupytext --sync notebooks/*.py
+
+bench: $(STAMP)
+	$(PY) benchmarks/bench_rv.py
+
+clean:
+	rm -rf _build book/chapters book/results book/scoreboard.md .pytest_cache

@@ -1,0 +1,133 @@
+"""Paths, profiles, device choice and global seeding.
+
+Environment variables
+---------------------
+VOLREP_DATA_DIR
+    Root of the raw-file cache, laid out as ``<root>/<host>/<path of the public URL>`` (the offline mirror
+    has exactly this layout). Default: ``pooch.os_cache("volrep") / "raw"``.
+VOLREP_CACHE_DIR
+    Root of the derived-table cache (parquet), keyed by inputs and code version.
+    Default: ``pooch.os_cache("volrep") / "derived"``.
+VOLREP_OFFLINE
+    If set to ``1``, never try to download: a missing raw file is an error at once.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+
+import numpy as np
+
+from volrep.errors import ConfigError
+
+PROFILES = ("quick", "full")
+
+#: Per-chapter knobs of each profile. ``quick`` runs the whole book on 2 CPU cores in well under 30 minutes
+#: (CI and the nbval baselines use it); ``full`` follows the papers' protocols. A chapter reads its knobs with
+#: :func:`chapter_settings`; any knob can be overridden with ``-p key value`` (papermill parameters).
+CHAPTER_SETTINGS: dict[str, dict[str, dict[str, object]]] = {
+    "01_data_liquidity": {
+        "quick": {"sim_days": 14, "sim_trades_per_day": 20_000},
+        "full": {"sim_days": 120, "sim_trades_per_day": 50_000},
+    },
+    "02_rv_signature": {
+        "quick": {"sim_days": 14, "sim_trades_per_day": 50_000},
+        "full": {"sim_days": 120, "sim_trades_per_day": 50_000},
+    },
+}
+
+
+def _default_root() -> Path:
+    import pooch
+
+    return Path(pooch.os_cache("volrep"))
+
+
+def data_dir() -> Path:
+    """Root of the raw-file cache (``VOLREP_DATA_DIR``)."""
+    env = os.environ.get("VOLREP_DATA_DIR")
+    return Path(env).expanduser().resolve() if env else _default_root() / "raw"
+
+
+def cache_dir() -> Path:
+    """Root of the derived-table cache (``VOLREP_CACHE_DIR``)."""
+    env = os.environ.get("VOLREP_CACHE_DIR")
+    return Path(env).expanduser().resolve() if env else _default_root() / "derived"
+
+
+def offline() -> bool:
+    """True when downloads are disabled (``VOLREP_OFFLINE=1``)."""
+    return os.environ.get("VOLREP_OFFLINE", "0") not in ("", "0", "false", "False")
+
+
+def check_profile(profile: str) -> str:
+    """Return ``profile`` if it is a known profile, else raise :class:`ConfigError`."""
+    if profile not in PROFILES:
+        raise ConfigError(f"unknown profile {profile!r}; choose one of {', '.join(PROFILES)}")
+    return profile
+
+
+def chapter_settings(chapter: str, profile: str, **overrides: object) -> dict[str, object]:
+    """The knobs of ``chapter`` under ``profile``, with ``overrides`` that are not ``None`` applied.
+
+    Parameters
+    ----------
+    chapter
+        Chapter name, e.g. ``"02_rv_signature"``.
+    profile
+        ``"quick"`` or ``"full"``.
+    **overrides
+        Values given by the user (notebook parameters); ``None`` means "use the profile's value".
+    """
+    check_profile(profile)
+    if chapter not in CHAPTER_SETTINGS:
+        raise ConfigError(f"no settings for chapter {chapter!r}; known: {', '.join(CHAPTER_SETTINGS)}")
+    settings = dict(CHAPTER_SETTINGS[chapter][profile])
+    unknown = set(overrides) - set(settings)
+    if unknown:
+        raise ConfigError(f"unknown parameter(s) for {chapter}: {', '.join(sorted(unknown))}; known: {', '.join(settings)}")
+    settings.update({k: v for k, v in overrides.items() if v is not None})
+    return settings
+
+
+def seed_everything(seed: int) -> np.random.Generator:
+    """Seed Python, NumPy and (if installed) PyTorch; return a fresh NumPy ``Generator``.
+
+    Every chapter calls this once with its ``seed`` parameter so that reruns give the same numbers.
+    """
+    random.seed(seed)
+    np.random.seed(seed % (2**32))
+    try:
+        import torch
+    except ImportError:  # torch is only needed by the neural chapters
+        pass
+    else:
+        torch.manual_seed(seed)
+    return np.random.default_rng(seed)
+
+
+def device() -> str:
+    """``"cuda"`` if a GPU is visible to PyTorch, else ``"cpu"``."""
+    try:
+        import torch
+    except ImportError:
+        return "cpu"
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def repo_root() -> Path:
+    """The project root (the folder holding ``_toc.yml``), found from the current directory upwards."""
+    here = Path.cwd().resolve()
+    for p in (here, *here.parents):
+        if (p / "_toc.yml").exists() and (p / "notebooks").is_dir():
+            return p
+    raise ConfigError(f"cannot find the volrep project root (a folder with _toc.yml) above {here}")
+
+
+def results_dir() -> Path:
+    """``book/results`` of the project, where chapters write their JSON."""
+    d = repo_root() / "book" / "results"
+    d.mkdir(parents=True, exist_ok=True)
+    return d

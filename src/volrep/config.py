@@ -10,6 +10,9 @@ VOLREP_CACHE_DIR
     Default: ``pooch.os_cache("volrep") / "derived"``.
 VOLREP_OFFLINE
     If set to ``1``, never try to download: a missing raw file is an error at once.
+VOLREP_MIRROR_URL
+    Base URL of an HTTP server with the mirror's layout: ``https://HOST/PATH`` is then downloaded from
+    ``$VOLREP_MIRROR_URL/HOST/PATH`` (see :mod:`volrep.data.fetch`).
 """
 
 from __future__ import annotations

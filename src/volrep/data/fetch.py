@@ -1,0 +1,217 @@
+"""The one fetch rule for raw files: use ``<VOLREP_DATA_DIR>/<host>/<path>`` if it is there and its bytes are
+right; otherwise download the URL with pooch, verify it, and store it at exactly that path.
+
+Verification
+------------
+A file is checked against, in this order: the sha256 registered in ``sources.csv``; for Binance files
+outside the mirror, the ``.CHECKSUM`` file Binance publishes beside each zip (its digest is then kept in a
+sidecar ``<file>.sha256``); for files with no published hash, the sidecar written at the first download
+(trust on first use). Zips without a registered hash must also pass :meth:`zipfile.ZipFile.testzip`.
+A present file for which no hash is known at all (copied in by hand) is used as it is and reported as
+``"unverified"`` by :func:`integrity`.
+
+Downloads are atomic: the bytes go to a temporary file in the destination folder, are verified, and only
+then renamed into place (:func:`os.replace`), so a failed, truncated or wrong download leaves nothing behind.
+
+Environment variables
+---------------------
+VOLREP_MIRROR_URL
+    Base URL of an HTTP server with the mirror's layout (e.g. ``http://127.0.0.1:8765``): ``https://HOST/PATH``
+    is then downloaded from ``$VOLREP_MIRROR_URL/HOST/PATH``. Used by the tests and by people who serve a
+    local mirror. See also ``VOLREP_DATA_DIR`` and ``VOLREP_OFFLINE`` in :mod:`volrep.config`.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import zipfile
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pooch
+import requests
+
+from volrep import config
+from volrep.data.cache import atomic_write
+from volrep.data.registry import SNAPSHOT_SCHEME, RawFile, url_relpath
+from volrep.errors import DataError, MissingDataError
+
+MIRROR_URL_ENV = "VOLREP_MIRROR_URL"
+_CHUNK = 1 << 16
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+# sha256 of files already hashed in this process, keyed by (path, mtime_ns, size): repeated loads are cheap.
+_HASHES: dict[tuple[str, int, int], str] = {}
+
+
+def local_path(raw: RawFile) -> Path:
+    """Where ``raw`` lives in the raw-file cache: ``config.data_dir() / raw.relpath``."""
+    return config.data_dir() / raw.relpath
+
+
+def download_url(url: str) -> str | None:
+    """The URL to download ``url`` from: itself, or its copy under ``$VOLREP_MIRROR_URL`` when that is set.
+
+    A ``snapshot:`` file has no public URL: None, unless a mirror server is set.
+    """
+    mirror = os.environ.get(MIRROR_URL_ENV, "").rstrip("/")
+    if mirror:
+        return f"{mirror}/{url_relpath(url)}"
+    return None if url.startswith(SNAPSHOT_SCHEME) else url
+
+
+def sha256_of(path: Path, *, rehash: bool = False) -> str:
+    """sha256 of a file, remembered per (path, mtime, size) unless ``rehash`` forces reading it again."""
+    stat = path.stat()
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    if rehash or key not in _HASHES:
+        _HASHES[key] = pooch.file_hash(str(path), alg="sha256")
+    return _HASHES[key]
+
+
+def _sidecar(path: Path) -> Path:
+    return path.with_name(path.name + ".sha256")
+
+
+def expected_sha256(raw: RawFile, path: Path) -> str | None:
+    """The digest ``path`` must have: the registered one, else the one in its sidecar, else None."""
+    if raw.sha256:
+        return raw.sha256
+    side = _sidecar(path)
+    return side.read_text(encoding="ascii").split()[0] if side.is_file() else None
+
+
+def integrity(raw: RawFile, *, rehash: bool = False) -> tuple[str, str]:
+    """Check the cached copy of ``raw`` without downloading anything.
+
+    Returns
+    -------
+    status, detail
+        ``status`` is ``"ok"``, ``"unverified"`` (present, but no hash is known), ``"missing"``, ``"bad size"``
+        or ``"bad hash"``; ``detail`` says what was found.
+    """
+    path = local_path(raw)
+    if not path.is_file():
+        return "missing", f"not found at {path}"
+    size = path.stat().st_size
+    if raw.size is not None and size != raw.size:
+        return "bad size", f"{size} bytes, expected {raw.size}"
+    expected = expected_sha256(raw, path)
+    if expected is None:
+        return "unverified", "no sha256 is known for this file"
+    digest = sha256_of(path, rehash=rehash)
+    if digest != expected:
+        origin = "registered" if raw.sha256 else f"recorded in {_sidecar(path).name} when it was first downloaded"
+        return "bad hash", f"sha256 {digest}, expected {expected} ({origin})"
+    return "ok", f"sha256 {digest}"
+
+
+def fetch(raw: RawFile, *, progress: bool = True, verify: bool = False) -> Path:
+    """Path of a verified local copy of ``raw``, downloading it first if needed.
+
+    Parameters
+    ----------
+    raw
+        The file to provide.
+    progress
+        Show a download progress bar.
+    verify
+        Re-hash a present file even if it was hashed before in this process (``volrep data verify``).
+
+    Raises
+    ------
+    DataError
+        The present file, or the downloaded bytes, do not match the expected size or sha256 (or a zip does
+        not open). Nothing is written for a bad download.
+    MissingDataError
+        The file is absent and cannot be downloaded (``VOLREP_OFFLINE``, no public URL, network error, 404).
+    """
+    path = local_path(raw)
+    if path.is_file():
+        status, detail = integrity(raw, rehash=verify)
+        if status.startswith("bad"):
+            rule = "sha256 matches registry" if status == "bad hash" else "size matches registry"
+            raise DataError(path, rule, detail=f"{detail}. {_how_to_fix(raw, path)}")
+        return path
+    return _download(raw, path, progress=progress)
+
+
+def _how_to_fix(raw: RawFile, path: Path) -> str:
+    """What to do about a present file with the wrong bytes."""
+    if raw.url.startswith(SNAPSHOT_SCHEME):
+        return "The file is corrupt or not the registered one: replace it with the data mirror's copy."
+    again = f"delete it to download it again from {raw.url}"
+    if raw.sha256 is None:
+        again += f" (delete {_sidecar(path).name} too if the source has been updated since)"
+    return f"The file is corrupt or not the registered one: {again}."
+
+
+def _missing(raw: RawFile, path: Path, reason: str) -> MissingDataError:
+    public = None if raw.url.startswith(SNAPSHOT_SCHEME) else raw.url
+    return MissingDataError(path, raw.relpath, public, f"not found in VOLREP_DATA_DIR={config.data_dir()}; {reason}")
+
+
+def _download(raw: RawFile, path: Path, *, progress: bool) -> Path:
+    """Download ``raw`` into ``path`` atomically, after verifying the bytes."""
+    url = download_url(raw.url)
+    if url is None:
+        raise _missing(raw, path, "it has no public URL (a snapshot)")
+    if config.offline():
+        raise _missing(raw, path, "downloads are disabled (VOLREP_OFFLINE is set)")
+    expected = raw.sha256 or _published_sha256(raw, path)
+    try:
+        with atomic_write(path) as tmp:
+            try:
+                pooch.HTTPDownloader(progressbar=progress, chunk_size=_CHUNK)(url, str(tmp), None)
+            except requests.RequestException as err:
+                raise _missing(raw, path, f"downloading {url} failed: {err}") from err
+            digest = _check_download(raw, tmp, expected, url)
+        if raw.sha256 is None:
+            with atomic_write(_sidecar(path)) as tmp:
+                tmp.write_text(f"{digest}  {path.name}\n", encoding="ascii")
+    except OSError as err:  # the cache folder is read-only or full
+        raise _missing(raw, path, f"cannot write into {path.parent}: {err}") from err
+    stat = path.stat()
+    _HASHES[(str(path), stat.st_mtime_ns, stat.st_size)] = digest
+    return path
+
+
+def _published_sha256(raw: RawFile, path: Path) -> str | None:
+    """The sha256 in the ``.CHECKSUM`` file Binance publishes beside ``raw`` (None for other hosts)."""
+    if raw.checksum_url is None:
+        return None
+    url = download_url(raw.checksum_url)
+    buffer = io.BytesIO()
+    try:
+        pooch.HTTPDownloader(progressbar=False)(url, buffer, None)
+    except requests.RequestException as err:
+        raise _missing(raw, path, f"its published checksum {url} could not be downloaded: {err}") from err
+    fields = buffer.getvalue().decode("ascii", errors="replace").split()
+    if len(fields) != 2 or not _SHA256.fullmatch(fields[0]) or fields[1] != raw.name:
+        raise DataError(url, "Binance .CHECKSUM is '<sha256>  <file name>'", detail=f"got {buffer.getvalue()[:200]!r}")
+    return fields[0]
+
+
+def _check_download(raw: RawFile, tmp: Path, expected: str | None, url: str) -> str:
+    """Verify downloaded bytes (size, sha256, zip integrity); return their sha256."""
+    size = tmp.stat().st_size
+    if raw.size is not None and size != raw.size:
+        detail = f"downloaded {size} bytes, expected {raw.size}; nothing was stored"
+        raise DataError(url, "size matches registry", detail=detail)
+    digest = sha256_of(tmp)
+    if expected is not None and digest != expected:
+        detail = f"downloaded sha256 {digest}, expected {expected}; nothing was stored"
+        raise DataError(url, "sha256 matches registry", detail=detail)
+    if raw.sha256 is None and urlsplit(raw.url).path.endswith(".zip"):
+        try:
+            with zipfile.ZipFile(tmp) as archive:
+                broken = archive.testzip()
+        except (zipfile.BadZipFile, OSError, EOFError) as err:
+            raise DataError(url, "zip archive opens", detail=f"{err}; nothing was stored") from err
+        if broken is not None:
+            detail = f"member {broken!r} fails its CRC check; nothing was stored"
+            raise DataError(url, "zip archive opens", detail=detail)
+    return digest
+

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from volrep.config import check_profile, repo_root
 from volrep.errors import ConfigError, VolrepError

@@ -6,13 +6,14 @@ PY      := $(VENV)/bin/python
 PROFILE ?= full
 STAMP   := $(VENV)/.installed
 
-.PHONY: book test unit nbval data sync bench clean help
+.PHONY: book test unit nbval data sync baselines bench clean help
 
 help:
 	@echo "make book [PROFILE=full|quick]  run every chapter and build the HTML book in _build/html"
 	@echo "make test                       unit tests, then nbval regression of every notebook"
 	@echo "make data                       fetch and verify every raw dataset"
 	@echo "make sync                       re-pair notebooks/*.py -> notebooks/*.ipynb (jupytext)"
+	@echo "make baselines                  sync, then re-execute every notebook in place (the nbval baselines)"
 	@echo "make bench                      run the benchmarks"
 	@echo "make clean                      remove built and generated files"
 
@@ -38,7 +39,12 @@ data: $(STAMP)
 	$(PY) -m volrep data verify --all
 
 sync: $(STAMP)
-	$(VENV)/bin/jupytext --sync notebooks/*.py
+	$(VENV)/bin/jupytext --sync notebooks/[0-9][0-9]_*.py
+
+# The committed notebooks carry the outputs of the quick profile: nbval compares against them.
+baselines: sync
+	for nb in notebooks/[0-9][0-9]_*.ipynb; do \
+	  MPLBACKEND=Agg $(VENV)/bin/jupyter execute --inplace $$nb || exit 1; done
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_rv.py

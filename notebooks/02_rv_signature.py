@@ -29,8 +29,8 @@
 # only.
 
 # %% tags=["parameters"]
-profile = "quick"  # "quick" or "full"
-data_source = "mirror"  # "mirror": real data (VOLREP_DATA_DIR or download); "sim": simulated bars instead
+profile = "quick"  # quick or full
+data_source = "mirror"  # mirror: real data (VOLREP_DATA_DIR or download); sim: simulated data instead
 seed = 0
 sim_days = None  # days of simulated ticks (None: the profile's value)
 sim_trades_per_day = None  # simulated trades per day (None: the profile's value)
@@ -63,16 +63,24 @@ settings
 market = sim.simulate_ticks(settings["sim_days"], seed=seed, trades_per_day=settings["sim_trades_per_day"])
 ticks = market.ticks
 true_iv = market.integrated_variance("1D")
+sim_start = ticks["timestamp"].iloc[0].floor("D")
+sim_end = sim_start + pd.Timedelta(days=settings["sim_days"])
 if data_source == "sim":
     binance = rv.ohlcv_bars(ticks, "15min")
     kraken = rv.ohlcv_bars(ticks, "1h").query("trades > 0")
     sources = [{"dataset": "simulated ticks", "source": "volrep.sim.simulate_ticks", "period": f"{settings['sim_days']} days",
                 "rows": len(ticks), "files": 0, "sha256": "-"}]
+    sim_window = {"start": sim_start, "end": sim_end}
+    windows = {"binance paper years": sim_window, "binance all": sim_window, "kraken": sim_window}
 else:
     binance_ds = data.load("binance_klines_15m", progress=False)
     kraken_ds = data.load("kraken_xbtusd_1h", start="2014-01-01", end="2021-12-31", progress=False)
     binance, kraken = binance_ds.frame, kraken_ds.frame
     sources = [binance_ds.provenance(), kraken_ds.provenance()]
+    # whole UTC days: Binance's years inside the paper's sample (2018-2021), all of Binance, Kraken 2014-2021
+    windows = {"binance paper years": {"start": "2018-01-01", "end": "2022-01-01"},
+               "binance all": {"start": "2018-01-01", "end": "2023-01-01"},
+               "kraken": {"start": "2014-01-01", "end": "2022-01-01"}}
 display(Markdown(report.provenance_markdown(sources)))
 
 # %%
@@ -92,8 +100,6 @@ print(f"binance: {len(binance):,} bars {binance.index[0]:%Y-%m-%d}..{binance.ind
 
 # %%
 sim_freqs = ["1s", "5s", "15s", "30s", "1min", "2min", "5min", "10min", "15min", "30min", "60min"]
-day0 = ticks["timestamp"].iloc[0].floor("D")
-sim_start, sim_end = day0, day0 + pd.Timedelta(days=settings["sim_days"])
 sim_sig = rv.signature_plot(ticks["timestamp"], ticks["price"], sim_freqs, start=sim_start, end=sim_end)
 sim_sig["rv_over_iv"] = sim_sig["average_rv"] / true_iv.mean()
 sim_pa_daily = rv.preaveraged_rv(ticks["timestamp"], ticks["price"], "1D", theta=theta, start=sim_start, end=sim_end, details=True)
@@ -119,9 +125,9 @@ print(f"sum of 10-min pre-averaged RV / IV: {sim_pa_10min['rv'].sum() / true_iv.
 bar_freqs = ["15min", "30min", "45min", "60min", "2h", "4h"]
 bt, bp = rv.bar_observations(binance)
 kt, kp = rv.bar_observations(kraken, interval="1h")
-binance_sig = rv.signature_plot(bt, bp, bar_freqs, start="2018-01-01", end="2022-01-01")
-binance_sig_all = rv.signature_plot(bt, bp, bar_freqs, start="2018-01-01", end="2023-01-01")
-kraken_sig = rv.signature_plot(kt, kp, ["60min", "2h", "4h"], start="2014-01-01", end="2022-01-01")
+binance_sig = rv.signature_plot(bt, bp, bar_freqs, **windows["binance paper years"])
+binance_sig_all = rv.signature_plot(bt, bp, bar_freqs, **windows["binance all"])
+kraken_sig = rv.signature_plot(kt, kp, ["60min", "2h", "4h"], **windows["kraken"])
 signatures = pd.concat({"binance 2018-2021": binance_sig.set_index("frequency"),
                         "binance 2018-2022": binance_sig_all.set_index("frequency"),
                         "kraken 2014-2021": kraken_sig.set_index("frequency")}, axis=1)
@@ -168,8 +174,8 @@ report.claims_frame(t3_claims)
 # version beside it.
 
 # %%
-binance_pa = rv.preaveraged_rv(bt, bp, "1D", theta=theta, start="2018-01-01", end="2023-01-01", details=True)
-binance_pa_literal = rv.preaveraged_rv(bt, bp, "1D", theta=theta, normalise=False, start="2018-01-01", end="2023-01-01")
+binance_pa = rv.preaveraged_rv(bt, bp, "1D", theta=theta, details=True, **windows["binance all"])
+binance_pa_literal = rv.preaveraged_rv(bt, bp, "1D", theta=theta, normalise=False, **windows["binance all"])
 t4_ours = rv_signature.summary_table({
     ("sim 10min", "original"): sim_pa_10min["rv_ticks"] * 144 * DAYS,
     ("sim 10min", "pre-averaged"): sim_pa_10min["rv"] * 144 * DAYS,

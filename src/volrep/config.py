@@ -10,6 +10,8 @@ VOLREP_CACHE_DIR
     Default: ``pooch.os_cache("volrep") / "derived"``.
 VOLREP_OFFLINE
     If set to ``1``, never try to download: a missing raw file is an error at once.
+VOLREP_RESULTS_DIR
+    Where chapters write ``<chapter>.json`` (default ``book/results`` of the project).
 VOLREP_MIRROR_URL
     Base URL of an HTTP server with the mirror's layout: ``https://HOST/PATH`` is then downloaded from
     ``$VOLREP_MIRROR_URL/HOST/PATH`` (see :mod:`volrep.data.fetch`).
@@ -130,7 +132,8 @@ def repo_root() -> Path:
 
 
 def results_dir() -> Path:
-    """``book/results`` of the project, where chapters write their JSON."""
-    d = repo_root() / "book" / "results"
+    """Where chapters write their JSON: ``VOLREP_RESULTS_DIR`` if set, else ``book/results`` of the project."""
+    env = os.environ.get("VOLREP_RESULTS_DIR")
+    d = Path(env).expanduser().resolve() if env else repo_root() / "book" / "results"
     d.mkdir(parents=True, exist_ok=True)
     return d

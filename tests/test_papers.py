@@ -1,0 +1,34 @@
+"""The transcribed paper tables are internally consistent (a typo in transcription would break these)."""
+
+import numpy as np
+import pandas as pd
+
+from volrep import papers
+
+
+def test_huang_table2_shape_and_monotone_in_frequency_for_illiquid_years():
+    t2 = papers.huang_table2()
+    assert t2.shape == (11, 16) and t2.index.tolist() == list(range(2011, 2022))
+    assert ((t2 >= 0) & (t2 <= 100)).all().all()
+    # in the illiquid years the share of empty intervals can only fall as intervals get longer
+    for year in (2011, 2012, 2013):
+        assert (np.diff(t2.loc[year].to_numpy()) <= 0).all()
+    assert t2.loc[2015, "60min"] == 1.22 and t2.loc[2014, "10min"] == 0.24
+
+
+def test_huang_table3_percent_changes_match_levels():
+    t3 = papers.huang_table3()
+    recomputed = 100 * t3["average_rv"].pct_change()
+    np.testing.assert_allclose(recomputed[1:], t3["pct_change"][1:].astype(float), atol=0.06)
+
+
+def test_huang_table4_mean_is_frequency_invariant():
+    t4 = papers.huang_table4()
+    # annualised 10-min RV averaged over the day equals annualised daily RV (same sum of squares)
+    assert t4.loc["mean", ("10min", "original")] == t4.loc["mean", ("1D", "original")]
+    assert t4.loc["count", ("10min", "original")] == 144 * t4.loc["count", ("1D", "original")]
+
+
+def test_outage_dates():
+    start, end = papers.HUANG_BITSTAMP_OUTAGE
+    assert start < end and (end - start) < pd.Timedelta(days=5)

@@ -52,7 +52,7 @@ from volrep.data import clean
 settings = config.chapter_settings("01_data_liquidity", profile, sim_days=sim_days, sim_trades_per_day=sim_trades_per_day)
 rng = config.seed_everything(seed)
 report.use_style()
-pd.set_option("display.precision", 4)
+pd.set_option("display.float_format", "{:.4g}".format)
 settings
 
 # %% [markdown]

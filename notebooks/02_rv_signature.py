@@ -34,7 +34,7 @@ data_source = "mirror"  # mirror: real data (VOLREP_DATA_DIR or download); sim: 
 seed = 0
 sim_days = None  # days of simulated ticks (None: the profile's value)
 sim_trades_per_day = None  # simulated trades per day (None: the profile's value)
-theta = 0.4  # pre-averaging window constant θ in k_n = [θ √n] (Huang et al.: 0.4)
+theta = 0.4  # pre-averaging window constant, k_n is theta times the root of n rounded; the paper uses 0.4
 
 # %%
 import numpy as np
@@ -48,7 +48,7 @@ from volrep.chapters import rv_signature
 settings = config.chapter_settings("02_rv_signature", profile, sim_days=sim_days, sim_trades_per_day=sim_trades_per_day)
 rng = config.seed_everything(seed)
 report.use_style()
-pd.set_option("display.precision", 4)
+pd.set_option("display.float_format", "{:.4g}".format)
 DAYS = rv.PERIODS_PER_YEAR["crypto"]
 settings
 

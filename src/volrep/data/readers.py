@@ -489,7 +489,7 @@ def _concat_ticks(frames: Iterator[pd.DataFrame], path: Path) -> pd.DataFrame:
 
 def iter_bitcoincharts(
     path: str | Path,
-    chunksize: int = 5_000_000,
+    chunksize: int | None = 5_000_000,
     *,
     report: CleaningReport | None = None,
     price_range: tuple[float, float] = PRICE_RANGE,
@@ -520,21 +520,13 @@ def read_bitcoincharts(
     """
     path = Path(path)
     report = CleaningReport(str(path))
-    frames = _iter_ticks(
-        path,
-        names=("unix", "price", "amount"),
-        columns={"unix": "timestamp", "price": "price", "amount": "amount"},
-        expected="s",
-        chunksize=None,
-        report=report,
-        price_range=price_range,
-    )
+    frames = iter_bitcoincharts(path, None, report=report, price_range=price_range)
     return _concat_ticks(frames, path), report
 
 
 def iter_binance_aggtrades(
     path: str | Path,
-    chunksize: int = 5_000_000,
+    chunksize: int | None = 5_000_000,
     *,
     report: CleaningReport | None = None,
     price_range: tuple[float, float] = PRICE_RANGE,
@@ -563,15 +555,7 @@ def read_binance_aggtrades(
     """
     path = Path(path)
     report = CleaningReport(str(path))
-    frames = _iter_ticks(
-        path,
-        names=_AGGTRADE_COLUMNS,
-        columns={"transact_time": "timestamp", "price": "price", "quantity": "amount"},
-        expected="ms",
-        chunksize=None,
-        report=report,
-        price_range=price_range,
-    )
+    frames = iter_binance_aggtrades(path, None, report=report, price_range=price_range)
     return _concat_ticks(frames, path), report
 
 

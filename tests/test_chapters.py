@@ -74,3 +74,62 @@ def test_table3_claims_match_frequencies():
     assert claims["huang.T3.60min.average_rv_x"].verdict == "partly"
     assert not any("4h" in k for k in claims)
     assert claims["huang.T3.1min.average_rv"].verdict == "not comparable"
+
+
+def test_faithful_log_rv_is_log_annualised_rolling_std():
+    from volrep.chapters import rough_hurst
+
+    rng = np.random.default_rng(0)
+    close = pd.Series(100 * np.exp(np.cumsum(0.01 * rng.standard_normal(60))),
+                      index=pd.bdate_range("2020-01-01", periods=60))
+    x = rough_hurst.faithful_log_rv(close)
+    r = np.log(close).diff().dropna()
+    assert len(x) == len(r) - 21
+    assert x.iloc[0] == pytest.approx(np.log(np.sqrt(252) * r.iloc[:22].std()))
+
+
+def test_log_vol_from_rv_drops_and_counts_nonpositive_days():
+    from volrep.chapters import rough_hurst
+
+    rv_ = pd.Series([1e-4, 0.0, np.nan, 4e-4])
+    x, dropped = rough_hurst.log_vol_from_rv(rv_, 252)
+    assert dropped == 2 and len(x) == 2
+    assert x.iloc[1] - x.iloc[0] == pytest.approx(np.log(2.0))
+
+
+def test_estimate_all_recovers_h_with_the_unbiased_methods():
+    from volrep import sim
+    from volrep.chapters import rough_hurst
+
+    path = pd.Series(sim.fbm(3000, 0.15, np.random.default_rng(1)))
+    for usage in ("paper", "textbook"):
+        est = rough_hurst.estimate_all(path, usage=usage, n_boot=0)
+        assert list(est.index) == list(rough_hurst.METHODS)
+        assert abs(est.loc["gjr", "hurst"] - 0.15) < 0.05
+    textbook = rough_hurst.estimate_all(path, usage="textbook", n_boot=0)
+    assert abs(textbook.loc["dfa", "hurst"] - 0.15) < 0.08 and textbook.loc["dfa", "input"] == "differences"
+    assert rough_hurst.estimate_all(path.iloc[:800], usage="paper", n_boot=0).loc["wavelet", "r2"] > 0  # capped depth
+
+
+def test_describe_uses_pearson_kurtosis():
+    from volrep.chapters import rough_hurst
+
+    x = pd.Series(np.random.default_rng(2).standard_normal(20_000))
+    d = rough_hurst.describe(x)
+    assert abs(d["kurtosis"] - 3.0) < 0.1 and list(d.index) == ["mean", "std", "skewness", "kurtosis", "min", "max"]
+
+
+def test_table_claims_for_dhansoia():
+    from volrep.chapters import rough_hurst
+
+    paper1, paper2 = papers.dhansoia_table1(), papers.dhansoia_table2()
+    est = pd.DataFrame({"hurst": [0.13, 0.5, 0.12, 0.5, 0.12], "slope": [0.13, 0.5, 0.24, -2.0, np.nan],
+                        "input": ["levels"] * 5}, index=list(rough_hurst.METHODS))
+    claims = {c.id: c for c in rough_hurst.table1_claims(paper1, {("spx", "x"): est}, {"x": "proper"})}
+    assert claims["dhansoia.T1.spx.rs_x"].verdict == "reproduced"
+    assert claims["dhansoia.T1.spx.dfa_x"].verdict == "not reproduced"
+    assert claims["dhansoia.T1.spx.wavelet_slope_x"].ours == -2.0 and claims["dhansoia.T1.spx.wavelet_slope_x"].verdict == "reproduced"
+    stats = pd.Series({"mean": -4.25, "std": 1.5, "skewness": 0.7, "kurtosis": 4.0, "min": -6.0, "max": -1.2})
+    claims2 = {c.id: c.verdict for c in rough_hurst.table2_claims(paper2, {"spx": stats}, "faithful", "y")}
+    assert claims2["dhansoia.T2.spx.mean_y"] == "reproduced" and claims2["dhansoia.T2.spx.std_y"] == "not reproduced"
+    assert claims2["dhansoia.T2.spx.min_y"] == "not reproduced" and claims2["dhansoia.T2.spx.kurtosis_y"] == "reproduced"

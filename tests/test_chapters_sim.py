@@ -13,7 +13,7 @@ def test_chapter_runs_on_simulated_data(chapter, tmp_path, monkeypatch):
     monkeypatch.delenv("VOLREP_DATA_DIR", raising=False)
     monkeypatch.setenv("VOLREP_OFFLINE", "1")  # proves no raw file is needed
     monkeypatch.setenv("MPLBACKEND", "Agg")
-    run = run_chapter(chapter, profile="quick", parameters={"data_source": "sim", "sim_days": 3},
+    run = run_chapter(chapter, profile="quick", parameters={"data_source": "sim"},
                       output_dir=tmp_path / "chapters")
     assert run.output.exists()
     payload = json.loads((tmp_path / "results" / f"{chapter}.json").read_text())

@@ -41,6 +41,10 @@ CHAPTER_SETTINGS: dict[str, dict[str, dict[str, object]]] = {
         "quick": {"sim_days": 14, "sim_trades_per_day": 50_000},
         "full": {"sim_days": 120, "sim_trades_per_day": 50_000},
     },
+    "03_rough_hurst": {
+        "quick": {"n_paths": 10, "n_boot": 50, "sim_days": 2_000},
+        "full": {"n_paths": 100, "n_boot": 200, "sim_days": 5_000},
+    },
 }
 
 

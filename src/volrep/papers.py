@@ -88,3 +88,49 @@ def huang_table4() -> pd.DataFrame:
 
 #: Bitstamp's shutdown after the January 2015 hack, as dated by Huang et al. (2024, §2).
 HUANG_BITSTAMP_OUTAGE = (pd.Timestamp("2015-01-05 09:12:25"), pd.Timestamp("2015-01-09 21:05:04"))
+
+
+def dhansoia_table1() -> pd.DataFrame:
+    """Dhansoia (2025) Table 1: Hurst estimates of log "realized volatility" (22-day rolling std of returns).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``asset`` (``"spx"``, ``"btc"``), columns ``rs``, ``dfa``, ``variogram`` (H) and
+        ``wavelet_slope`` (the slope itself, as printed; the earlier version of the paper has no wavelet column).
+    """
+    return pd.DataFrame(
+        {"rs": [0.136, 0.109], "dfa": [0.118, 0.099], "variogram": [0.119, 0.097], "wavelet_slope": [-2.073, -2.089]},
+        index=pd.Index(["spx", "btc"], name="asset"),
+    )
+
+
+#: Figure 1 of Dhansoia (2025): R² of the wavelet-variance regressions.
+DHANSOIA_WAVELET_R2 = {"spx": 0.975, "btc": 0.991}
+
+#: The H values of Dhansoia's abstract and introduction ("0.124 and 0.102"): in the earlier version of the
+#: paper they are the "Average" row of Table 1, i.e. each asset's mean over R/S, DFA and variogram.
+DHANSOIA_HEADLINE_H = {"spx": 0.124, "btc": 0.102}
+
+#: Observation counts the paper states: §4.1 (S&P 500 1,467; bitcoin 5,202) and Figure 1 (bitcoin "17,500+").
+DHANSOIA_OBSERVATIONS = {"spx": 1467, "btc": 5202, "btc_figure1": 17500}
+
+
+def dhansoia_table2() -> pd.DataFrame:
+    """Dhansoia (2025) Table 2: descriptive statistics of log realized volatility.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``asset`` (``"spx"``, ``"btc"``), columns ``mean, std, skewness, kurtosis, min, max``. The paper
+        does not say whether its kurtosis is excess or not.
+    """
+    return pd.DataFrame(
+        {"mean": [-4.21, -3.45], "std": [0.89, 1.12], "skewness": [0.72, 0.45], "kurtosis": [4.15, 3.28],
+         "min": [-6.53, -6.89], "max": [-1.24, 0.82]},
+        index=pd.Index(["spx", "btc"], name="asset"),
+    )
+
+
+#: Gatheral, Jaisson & Rosenbaum (2018, §2): H ≈ 0.14 for the S&P 500 from Oxford-Man 5-minute realized variance.
+GJR2018_SPX_H = 0.14

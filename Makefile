@@ -23,8 +23,9 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Notebook kernels must keep ipykernel's inline matplotlib backend (figures land in the outputs): no MPLBACKEND here.
 book: $(STAMP)
-	MPLBACKEND=Agg $(PY) -m volrep book --profile $(PROFILE)
+	$(PY) -m volrep book --profile $(PROFILE)
 
 test: unit nbval
 
@@ -32,7 +33,7 @@ unit: $(STAMP)
 	MPLBACKEND=Agg $(PY) -m pytest tests
 
 nbval: $(STAMP)
-	MPLBACKEND=Agg $(PY) -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider notebooks/
+	$(PY) -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider notebooks/
 
 data: $(STAMP)
 	$(PY) -m volrep data fetch --all
@@ -43,8 +44,7 @@ sync: $(STAMP)
 
 # The committed notebooks carry the outputs of the quick profile: nbval compares against them.
 baselines: sync
-	for nb in notebooks/[0-9][0-9]_*.ipynb; do \
-	  MPLBACKEND=Agg $(VENV)/bin/jupyter execute --inplace $$nb || exit 1; done
+	$(PY) -m volrep baselines
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_rv.py

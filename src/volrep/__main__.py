@@ -7,6 +7,7 @@ Examples
 ``python -m volrep data verify --all``                 re-hash every cached raw file
 ``python -m volrep chapter 02 -p sim_days 30``         run one chapter with other parameters
 ``python -m volrep book --profile quick``               run every chapter and build the HTML book
+``python -m volrep baselines``                         re-execute notebooks/*.ipynb in place (nbval baselines)
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     chapter.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("KEY", "VALUE"),
                          help="papermill parameter (repeatable), e.g. -p sim_days 30")
 
+    baselines = sub.add_parser("baselines", help="re-execute the committed notebooks in place (the nbval baselines)")
+    baselines.add_argument("names", nargs="*", help="chapters (default: all)")
+
     book = sub.add_parser("book", help="execute every chapter and build the HTML book")
     book.add_argument("--profile", default="full", choices=PROFILES)
     book.add_argument("--only", nargs="*", help="execute only these chapters (the others must exist)")
@@ -72,6 +76,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "data":
             _data(args.action, args.names, args.all)
+        elif args.command == "baselines":
+            from volrep.runner import chapters, refresh_baseline
+
+            for name in args.names or chapters():
+                print(f"baseline refreshed: {refresh_baseline(name)}")
         elif args.command == "chapter":
             from volrep.runner import run_chapter
 

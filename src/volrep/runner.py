@@ -110,6 +110,31 @@ def run_chapter(
     return ChapterRun(name, output, time.perf_counter() - start)
 
 
+def refresh_baseline(name: str, *, root: Path | None = None) -> Path:
+    """Re-execute ``notebooks/<name>.ipynb`` in place with its default (``quick``) parameters.
+
+    The committed notebooks carry these outputs: they are the baseline nbval compares against. Cell timings
+    are not recorded, so that a rerun changes the file only where an output changed.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    root = root or repo_root()
+    path = root / "notebooks" / f"{resolve_chapter(name, root)}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+    client = NotebookClient(nb, kernel_name="python3", record_timing=False, timeout=None,
+                            resources={"metadata": {"path": str(path.parent)}})
+    try:
+        client.execute()
+    except CellExecutionError as err:
+        raise ChapterError(f"baseline of {path.name} failed: {err}") from None
+    nbformat.write(nb, path)
+    return path
+
+
 def write_scoreboard(root: Path | None = None) -> Path:
     """Write ``book/scoreboard.md`` from every ``book/results/*.json``."""
     root = root or repo_root()

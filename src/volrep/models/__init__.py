@@ -1,0 +1,1 @@
+"""Forecasting models: HAR, the GARCH family, naive baselines and the papers' networks."""

@@ -32,3 +32,16 @@ def test_huang_table4_mean_is_frequency_invariant():
 def test_outage_dates():
     start, end = papers.HUANG_BITSTAMP_OUTAGE
     assert start < end and (end - start) < pd.Timedelta(days=5)
+
+
+def test_huang_table5_panel_b_follows_from_panel_a():
+    t5 = papers.huang_table5()
+    rmse, rel = t5["rmse"], t5["relative_pct"]
+    assert rmse.shape == (19, 5) and list(rmse.columns) == [1, 7, 14, 30, 60]
+    recomputed = 100 * (1 - rmse / rmse.loc["HAR (tick level)"])
+    np.testing.assert_allclose(recomputed.to_numpy(), rel.to_numpy(), atol=0.02)
+
+
+def test_dhansoia_table3_shape():
+    t3 = papers.dhansoia_table3()
+    assert t3.loc["HAR", "r2"] == 0.956 and t3["rmse"].idxmin() == "HAR"

@@ -134,3 +134,66 @@ def dhansoia_table2() -> pd.DataFrame:
 
 #: Gatheral, Jaisson & Rosenbaum (2018, §2): H ≈ 0.14 for the S&P 500 from Oxford-Man 5-minute realized variance.
 GJR2018_SPX_H = 0.14
+
+
+_T5_MODELS = ["HAR (tick level)", "HAR (1-min)", "HAR (5-min)", "HAR (10-min)",
+              "GARCH(1, 1)", "GARCH(2, 1)", "GARCH(2, 2)", "GARCH(3, 1)", "GARCH(3, 2)",
+              "TGARCH(1, 1)", "TGARCH(2, 1)", "TGARCH(2, 2)", "TGARCH(3, 1)", "TGARCH(3, 2)",
+              "GJR-GARCH(1, 1)", "GJR-GARCH(2, 1)", "GJR-GARCH(2, 2)", "GJR-GARCH(3, 1)", "GJR-GARCH(3, 2)"]
+# fmt: off
+_T5_RMSE = [
+    [280.13, 315.71, 322.75, 324.04, 322.53], [316.95, 317.14, 317.58, 318.62, 320.55],
+    [308.34, 317.22, 323.35, 326.69, 323.72], [294.27, 317.54, 321.62, 327.05, 322.65],
+    [335.87, 335.70, 335.77, 336.44, 337.99], [335.87, 335.68, 335.75, 336.43, 337.99],
+    [335.92, 335.63, 335.58, 336.16, 337.55], [335.88, 335.23, 335.27, 335.95, 337.58],
+    [335.88, 335.23, 335.27, 335.95, 337.58], [336.00, 336.09, 336.38, 337.44, 339.21],
+    [336.05, 336.09, 336.43, 337.50, 339.27], [336.05, 336.08, 336.42, 337.49, 339.28],
+    [336.19, 336.25, 336.79, 337.98, 339.74], [336.19, 336.25, 336.80, 338.03, 339.79],
+    [335.26, 335.33, 335.62, 336.70, 338.70], [335.27, 335.31, 335.61, 336.70, 338.70],
+    [335.22, 335.35, 335.63, 336.68, 338.64], [335.31, 334.98, 335.22, 336.23, 338.17],
+    [335.31, 334.98, 335.22, 336.23, 338.17],
+]
+_T5_REL = [
+    [0.0, 0.0, 0.0, 0.0, 0.0], [-13.14, -0.45, 1.60, 1.67, 0.61], [-10.07, -0.48, -0.19, -0.82, -0.37],
+    [-5.05, -0.58, 0.35, -0.93, -0.04], [-19.90, -6.33, -4.03, -3.83, -4.80], [-19.90, -6.33, -4.03, -3.82, -4.80],
+    [-19.92, -6.31, -3.98, -3.74, -4.66], [-19.90, -6.18, -3.88, -3.68, -4.67], [-19.90, -6.18, -3.88, -3.68, -4.67],
+    [-19.95, -6.46, -4.22, -4.13, -5.17], [-19.96, -6.46, -4.24, -4.15, -5.19], [-19.96, -6.45, -4.23, -4.15, -5.20],
+    [-20.01, -6.51, -4.35, -4.30, -5.34], [-20.01, -6.51, -4.35, -4.32, -5.35], [-19.68, -6.21, -3.99, -3.91, -5.01],
+    [-19.68, -6.21, -3.98, -3.91, -5.01], [-19.67, -6.22, -3.99, -3.90, -5.00], [-19.70, -6.10, -3.86, -3.76, -4.85],
+    [-19.70, -6.10, -3.86, -3.76, -4.85],
+]
+# fmt: on
+
+
+def huang_table5() -> pd.DataFrame:
+    """Huang et al. (2024) Table 5: out-of-sample RMSE (Panel A) and relative forecasting power vs HAR (Panel B).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``model`` (the paper's row labels; HAR rows by the frequency of the pre-averaged returns behind the
+        daily RV), columns a MultiIndex ``(panel, horizon)`` with panel ``"rmse"`` (RV in the paper's "basis
+        point" units) or ``"relative_pct"`` (1 − RMSE/RMSE_HAR(tick), percent) and horizon 1, 7, 14, 30, 60 days.
+        Bitstamp 2014–2021, 90/10 split. The MAE and MSLE tables (Appendix C) are online supplementary material,
+        not in the paper's text.
+    """
+    horizons = [1, 7, 14, 30, 60]
+    rmse = pd.DataFrame(_T5_RMSE, index=pd.Index(_T5_MODELS, name="model"), columns=horizons)
+    rel = pd.DataFrame(_T5_REL, index=rmse.index, columns=horizons)
+    return pd.concat({"rmse": rmse, "relative_pct": rel}, axis=1).rename_axis(columns=["panel", "horizon"])
+
+
+def dhansoia_table3() -> pd.DataFrame:
+    """Dhansoia (2025) Table 3: bitcoin test-set performance (log "realized volatility" target, 50/25/25 split).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``model`` (``Moving Average``, ``LSTM (from scratch)``, ``Transfer LSTM``, ``HAR``), columns
+        ``rmse, mae, r2, correlation``.
+    """
+    return pd.DataFrame(
+        {"rmse": [0.619, 0.264, 0.235, 0.110], "mae": [0.456, 0.139, 0.137, 0.046],
+         "r2": [-0.384, 0.749, 0.801, 0.956], "correlation": [0.291, 0.880, 0.908, 0.978]},
+        index=pd.Index(["Moving Average", "LSTM (from scratch)", "Transfer LSTM", "HAR"], name="model"),
+    )

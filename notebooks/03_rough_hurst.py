@@ -220,8 +220,8 @@ else:
     binance = data.load("binance_klines_15m", progress=False).frame
     kraken = data.load("kraken_xbtusd_1h", start="2014-01-01", end="2022-12-31", progress=False).frame
     spx_rv5 = oxford.frame.loc["sp500", "rv5"]
-    binance_rv = rv.realized_variance(rv.grid_returns(*rv.bar_observations(binance), "15min", start="2018-01-01", end="2023-01-01"))
-    kraken_rv = rv.realized_variance(rv.grid_returns(*rv.bar_observations(kraken, interval="1h"), "1h", start="2014-01-01", end="2023-01-01"))
+    binance_rv = rv.daily_realized_variance(*rv.bar_observations(binance), "15min", start="2018-01-01", end="2023-01-01")
+    kraken_rv = rv.daily_realized_variance(*rv.bar_observations(kraken, interval="1h"), "1h", start="2014-01-01", end="2023-01-01")
     proper_rv = {("spx", "rv5 2000-2021"): (spx_rv5, 252), ("spx", "rv5 2018-2021"): (spx_rv5.loc["2018":], 252),
                  ("btc", "binance 15m"): (binance_rv, 365), ("btc", "kraken 1h"): (kraken_rv, 365)}
     sources += [oxford.provenance()]

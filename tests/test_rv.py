@@ -419,3 +419,12 @@ def test_bar_close_time_outside_the_bar_is_clipped_into_it():
     times, _ = rv.bar_observations(bars)
     assert times[1] == pd.Timestamp("2020-12-21 14:00", tz="UTC")
     assert times.is_monotonic_increasing
+
+
+def test_daily_realized_variance_is_rv_of_grid_returns():
+    market = sim.simulate_ticks(2, seed=3, trades_per_day=5_000, noise_sd=0.0)
+    t, p = market.ticks["timestamp"], market.ticks["price"]
+    daily = rv.daily_realized_variance(t, p, "5min", start="2021-01-01", end="2021-01-03")
+    manual = rv.realized_variance(rv.grid_returns(t, p, "5min", start="2021-01-01", end="2021-01-03"), "1D")
+    pd.testing.assert_series_equal(daily, manual)
+    assert len(daily) == 2

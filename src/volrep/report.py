@@ -26,8 +26,7 @@ import pandas as pd
 
 from volrep.config import results_dir
 from volrep.errors import ConfigError
-
-VARIANTS = ("faithful", "proper", "sim")
+from volrep.store import VARIANTS
 VERDICTS = ("reproduced", "partly", "not reproduced", "not comparable")
 PAPERS = ("dhansoia", "huang", "deepvol", "techlog")
 

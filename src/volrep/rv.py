@@ -55,6 +55,7 @@ __all__ = [
     "bar_observations",
     "bipower_variation",
     "count_returns",
+    "daily_realized_variance",
     "grid_prices",
     "grid_returns",
     "intervals_per_day",
@@ -405,6 +406,13 @@ def realized_variance(returns: pd.Series, period: Freq = "1D") -> pd.Series:
     keys = _period_keys(returns, period)
     r = returns.to_numpy(dtype=np.float64)
     return _per_period(r * r, keys, "rv")
+
+
+def daily_realized_variance(times: Times, prices: Prices, freq: Freq, *, start: TimeLike = None,
+                            end: TimeLike = None) -> pd.Series:
+    """Daily RV (UTC calendar days) from returns sampled every ``freq``: :func:`grid_returns` then
+    :func:`realized_variance` — e.g. daily bitcoin RV from 15-minute bars via :func:`bar_observations`."""
+    return realized_variance(grid_returns(times, prices, freq, start=start, end=end), "1D")
 
 
 def count_returns(returns: pd.Series, period: Freq = "1D") -> pd.Series:

@@ -143,3 +143,11 @@ def test_default_directory_follows_results_env(tmp_path, monkeypatch):
     path = store.save_forecasts("04_baselines", _rows())
     assert path == (tmp_path / "results" / "forecasts" / "04_baselines.parquet").resolve()
     assert path.is_file() and len(store.load_forecasts(chapter="04_baselines")) == 12
+
+
+def test_forecast_rows_store_utc_days_tz_naive():
+    days = pd.date_range("2021-01-01", periods=3, freq="D", tz="UTC")
+    fc = pd.Series([1.0, 2.0, 3.0], index=days)
+    rows = store.forecast_rows(fc, fc * 1.1, chapter="04_baselines", model="m", asset="btc", variant="proper",
+                               target="point", horizon=1, split="huang_90_10")
+    assert rows["date"].dt.tz is None and rows["date"].iloc[0] == pd.Timestamp("2021-01-01")

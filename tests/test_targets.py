@@ -56,12 +56,16 @@ def test_split_parts_and_purged_origins(rv):
     assert len(split.dates("train")) + len(split.dates("val")) + len(split.dates("test")) == 200
     h = 5
     train, val, test = (split.origins(p, h) for p in split.parts)
-    assert train[-1] + pd.Timedelta(days=h) == split.train_end
-    assert val[0] + pd.Timedelta(days=h) == split.dates("val")[0]
-    assert test[-1] + pd.Timedelta(days=h) == rv.index[-1]
-    assert len(train) + len(val) + len(test) == 200 - h
+    assert train[-1] + pd.Timedelta(days=h) == split.train_end  # last training target = last training day
+    assert val[0] == split.train_end  # first validation forecast is made with the training data only
+    assert val[-1] + pd.Timedelta(days=h) == split.dates("val")[-1]
+    assert test[0] == split.dates("val")[-1] and test[-1] + pd.Timedelta(days=h) == rv.index[-1]
+    assert len(train) == 95 and len(val) == 46 and len(test) == 46
+    assert train.intersection(val).empty and val.intersection(test).empty
     with pytest.raises(ConfigError):
-        targets.named_split(rv.index, "huang_90_10").origins("val")
+        targets.named_split(rv.index, "huang_90_10").origins("val", 1)
+    with pytest.raises(ConfigError):
+        split.origins("test", 0)
     with pytest.raises(ConfigError):
         targets.named_split(rv.index, "nope")
     with pytest.raises(ConfigError):

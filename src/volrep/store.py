@@ -156,6 +156,11 @@ def validate_rows(rows: pd.DataFrame, source: str | Path, *, chapter: str | None
     return rows.astype(_DTYPES).sort_values(list(KEYS), ignore_index=True)
 
 
+def _naive_utc(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    """The index as tz-naive UTC timestamps (unchanged when already naive)."""
+    return index if index.tz is None else index.tz_convert("UTC").tz_localize(None)
+
+
 def forecast_rows(
     forecasts: pd.DataFrame | pd.Series,
     actual: pd.Series,
@@ -204,6 +209,9 @@ def forecast_rows(
     ):
         raise ConfigError("forecast_rows: forecasts and actual must be indexed by date (a DatetimeIndex)")
     source = f"forecast_rows({chapter})"
+    # dates are stored tz-naive; a tz-aware index (UTC days of the bitcoin series) is converted to UTC first
+    wide = wide.set_axis(_naive_utc(wide.index), axis=0)
+    actual = actual.set_axis(_naive_utc(actual.index))
     if actual.index.has_duplicates:
         raise DataError(source, "actual dates are unique", _first(actual.index.duplicated()))
     absent = ~wide.index.isin(actual.index)

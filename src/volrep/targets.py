@@ -19,9 +19,10 @@ with the horizon. ``"mean"`` is the quantity a risk manager needs and is shown b
 Alignment
 ---------
 Every series is indexed by the **forecast origin** t: features use information up to and including day t; the
-target is observed later. A sample belongs to the split part that holds its **target date** t + h, so no training
-target is observed after the end of training (the last h origins of a part are "purged" into the next part).
-Scalers are fitted on the training part only.
+target is observed later. A sample belongs to the split part that holds its **target date** t + h; training
+origins whose target falls after the end of training are dropped (purged), and the origins of a later part
+start on the last day before it (:meth:`Split.origins`), so no model is estimated on data that follows one of
+its forecast origins. Scalers are fitted on the training part only.
 """
 
 from __future__ import annotations
@@ -153,16 +154,20 @@ class Split:
         lo, hi = self._range(part)
         return self.index[lo:hi]
 
-    def origins(self, part: Part, h: int = 0) -> pd.DatetimeIndex:
-        """Forecast origins whose h-day-ahead target date falls in ``part``.
+    def origins(self, part: Part, h: int) -> pd.DatetimeIndex:
+        """Forecast origins of ``part`` for the h-day-ahead target (h ≥ 1).
 
-        With ``h = 0`` the part's own days. For ``h ≥ 1`` the window is shifted back by h rows: the last h days
-        of the training part are not training origins (their targets lie in the next part), and the first test
-        origin is h days before the test part starts.
+        Training origins are the days whose target date is still in the training part (the last h training days
+        are purged). Validation and test origins run from the last day before the part — a forecast made with
+        everything known before the part starts — to the last day whose target date lies in the part. So every
+        origin of a later part is at or after the end of the part before it: a model estimated on the earlier
+        part never saw data after any of its forecast origins.
         """
+        if h < 1:
+            raise ConfigError(f"horizon must be at least 1 day, got {h}")
         lo, hi = self._range(part)
-        lo, hi = max(lo - h, 0), hi - h
-        return self.index[lo:max(hi, lo)]
+        first = 0 if part == "train" else lo - 1
+        return self.index[first:max(hi - h, first)]
 
     @property
     def train_end(self) -> pd.Timestamp:

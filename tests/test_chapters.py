@@ -133,3 +133,32 @@ def test_table_claims_for_dhansoia():
     claims2 = {c.id: c.verdict for c in rough_hurst.table2_claims(paper2, {"spx": stats}, "faithful", "y")}
     assert claims2["dhansoia.T2.spx.mean_y"] == "reproduced" and claims2["dhansoia.T2.spx.std_y"] == "not reproduced"
     assert claims2["dhansoia.T2.spx.min_y"] == "not reproduced" and claims2["dhansoia.T2.spx.kurtosis_y"] == "reproduced"
+
+
+def test_baselines_tables_and_table5_claims():
+    from volrep.chapters import baselines as ch
+
+    idx = pd.date_range("2020-01-01", periods=4, freq="D")
+    actual = {1: pd.Series([1.0, 2.0, 3.0, 4.0], index=idx)}
+    forecasts = {"HAR": {1: pd.Series([1.0, 2.0, 3.0, 5.0], index=idx)}, "GARCH(1, 1)": {1: pd.Series([2.0, 3.0, 4.0, 5.0], index=idx)}}
+    rmse = ch.error_table(forecasts, actual)
+    assert rmse.loc["HAR", 1] == pytest.approx(0.5) and rmse.loc["GARCH(1, 1)", 1] == pytest.approx(1.0)
+    rel = ch.relative_table(rmse, "HAR")
+    assert rel.loc["GARCH(1, 1)", 1] == pytest.approx(-100.0) and rel.loc["HAR", 1] == 0
+    claims = {c.id: c for c in ch.table5_claims(papers.huang_table5(), rel, source="x", variant="proper")}
+    assert claims["huang.T5B.GARCH(1,1).h1_x"].verdict == "not reproduced"  # -100 vs the paper's -19.9
+    assert claims["huang.S5.1.har_beats_garch.h1_x"].ours == 1.0
+    assert claims["huang.S5.1.garch_spread_pp_x"].ours == 0.0
+
+
+def test_naive_forecasts_and_targets_by_horizon():
+    from volrep import targets
+    from volrep.chapters import baselines as ch
+
+    s = pd.Series(np.arange(100.0), index=pd.date_range("2020-01-01", periods=100, freq="D"))
+    split = targets.named_split(s.index, "huang_90_10")
+    actual = ch.targets_by_horizon(s, split, [1, 7], "point")
+    assert actual[7].index[0] == split.train_end and actual[7].iloc[0] == s.loc[split.train_end] + 7
+    naive = ch.naive_forecasts(s, split, [7], window=3)
+    assert naive["persistence"][7].iloc[0] == s.loc[split.train_end]
+    assert naive["moving average (3 d)"][7].iloc[0] == s.loc[split.train_end] - 1

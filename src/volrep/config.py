@@ -45,6 +45,10 @@ CHAPTER_SETTINGS: dict[str, dict[str, dict[str, object]]] = {
         "quick": {"n_paths": 10, "n_boot": 50, "sim_days": 2_000},
         "full": {"n_paths": 100, "n_boot": 200, "sim_days": 5_000},
     },
+    "04_baselines": {
+        "quick": {"garch_mode": "fixed", "refit_every": 1, "workers": 1, "sim_days": 2_000},
+        "full": {"garch_mode": "rolling", "refit_every": 1, "workers": 2, "sim_days": 3_000},
+    },
 }
 
 

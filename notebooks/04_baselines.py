@@ -1,0 +1,294 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # The forecasting framework and the econometric baselines
+#
+# Huang, Sangiorgi & Urquhart (2024, §4.2–5.1, Table 5) forecast bitcoin's daily realized variance 1, 7, 14,
+# 30 and 60 days ahead with HAR (windows 1/7/30 days, on daily RV from pre-averaged returns at tick, 1-, 5- and
+# 10-minute frequency) and fifteen GARCH-type models on daily log returns, with a 90/10 chronological split of
+# 2014–2021. They find HAR better than every GARCH-type model at every horizon (by 20 % of RMSE at one day and
+# 3–6 % beyond), and the GARCH-type models indistinguishable from each other. Dhansoia (2025, Table 3) reports a
+# moving average and HAR on its log "realized volatility" (a 22-day rolling standard deviation), with HAR at
+# R² = 0.956.
+#
+# This chapter builds the machinery every later chapter reuses — targets and splits (`volrep.targets`),
+# metrics (`volrep.evaluate`), the forecast store (`volrep.store`), HAR and GARCH models — and replicates both
+# tables. The mirror has no tick data: our HAR "frequencies" are daily RV from 15-minute, 30-minute and
+# 1-hour returns (Binance 2018–2022) and from 1-hour returns (Kraken, the paper's 2014–2021 period), and the
+# simulator gives a market where the true integrated variance is the target.
+
+# %% tags=["parameters"]
+profile = "quick"  # quick or full
+data_source = "mirror"  # mirror: real data (VOLREP_DATA_DIR or download); sim: simulated series instead
+seed = 0
+target_kind = "point"  # point: RV of day t+h (the default, see volrep.targets); mean: average RV over t+1..t+h
+garch_mode = None  # fixed, rolling or expanding re-estimation (None: the profile's value)
+refit_every = None  # re-estimate every this many origins in rolling/expanding mode (None: the profile's value)
+workers = None  # parallel processes for GARCH re-estimation (None: the profile's value)
+sim_days = None  # length of the simulated daily series used when data_source is sim
+
+# %%
+import numpy as np
+import pandas as pd
+import matplotlib.pyplot as plt
+from IPython.display import Markdown, display
+
+from volrep import config, data, evaluate, papers, report, rv, sim, store, targets
+from volrep.chapters import baselines as ch
+from volrep.chapters import rough_hurst
+from volrep.models import garch
+
+settings = config.chapter_settings("04_baselines", profile, garch_mode=garch_mode, refit_every=refit_every,
+                                   workers=workers, sim_days=sim_days)
+rng = config.seed_everything(seed)
+report.use_style()
+pd.set_option("display.float_format", "{:.4g}".format)
+HORIZONS = targets.HORIZONS
+settings
+
+# %% [markdown]
+# ## Data: daily realized variance and daily returns
+#
+# Daily RV is the sum of squared intraday log returns on the UTC day (bitcoin trades around the clock), from
+# previous-tick prices on a calendar grid; daily log returns are close-to-close at midnight UTC. GARCH models see
+# the returns, HAR the RV, and both are judged on the same RV target. All variances are decimal log-return² per
+# day; tables show them × 10⁴ (basis points of daily variance).
+
+# %%
+if data_source == "sim":
+    path = sim.simulate_daily_rfsv(settings["sim_days"], 0.1, mean_vol_annual=0.7, seed=seed, periods_per_year=365, freq="D")
+    datasets = {"sim": {"rv": {"rv": path["rv"]}, "target": path["iv"], "returns": path["ret"], "benchmark": "HAR (rv)"}}
+    sources = [{"dataset": "simulated RFSV, H = 0.1", "source": "volrep.sim.simulate_daily_rfsv",
+                "period": f"{settings['sim_days']} days", "rows": settings["sim_days"], "files": 0, "sha256": "-"}]
+else:
+    binance_ds = data.load("binance_klines_15m", progress=False)
+    kraken_ds = data.load("kraken_xbtusd_1h", start="2014-01-01", end="2021-12-31", progress=False)
+    bt, bp = rv.bar_observations(binance_ds.frame)
+    kt, kp = rv.bar_observations(kraken_ds.frame, interval="1h")
+    b_window = {"start": "2018-01-01", "end": "2023-01-01"}
+    k_window = {"start": "2014-01-01", "end": "2022-01-01"}
+    binance_rv = {f: rv.daily_realized_variance(bt, bp, f, **b_window) for f in ("15min", "30min", "1h")}
+    kraken_rv = {"1h": rv.daily_realized_variance(kt, kp, "1h", **k_window)}
+    datasets = {
+        "binance": {"rv": binance_rv, "target": binance_rv["15min"], "returns": rv.grid_returns(bt, bp, "1D", **b_window),
+                    "benchmark": "HAR (15min)"},
+        "kraken": {"rv": kraken_rv, "target": kraken_rv["1h"], "returns": rv.grid_returns(kt, kp, "1D", **k_window),
+                   "benchmark": "HAR (1h)"},
+    }
+    sources = [binance_ds.provenance(), kraken_ds.provenance()]
+for d in datasets.values():  # one daily index per dataset: the RV days (returns labelled by the day they start)
+    d["returns"] = d["returns"].reindex(d["target"].index)
+    d["split"] = targets.named_split(d["target"].index, "huang_90_10")
+display(Markdown(report.provenance_markdown(sources)))
+
+# %%
+# NBVAL_CHECK_OUTPUT
+for name, d in datasets.items():
+    s = d["split"]
+    print(f"{name}: {len(d['target'])} days, train to {s.train_end:%Y-%m-%d}, {len(s.dates('test'))} test days; "
+          f"mean daily RV {d['target'].mean() * 1e4:.2f} bp ({np.sqrt(365 * d['target'].mean()):.0%} a year); "
+          f"days with RV = 0: {int((d['target'] <= 0).sum())}; returns missing: {int(d['returns'].isna().sum())}")
+
+# %% [markdown]
+# ## Table 5: HAR and the GARCH family
+#
+# Every model is estimated on the training part (90 %) and forecasts each test origin; the target is the
+# realized variance h days ahead (`target_kind`; the other reading is in the appendix). GARCH parameters are
+# estimated once on the training part (`fixed`) in the quick profile and re-estimated every day on a rolling
+# window in the full profile — the paper does not say which it did.
+
+# %%
+results = {}
+for name, d in datasets.items():
+    split, returns = d["split"], d["returns"].fillna(0.0)
+    actual = ch.targets_by_horizon(d["target"], split, HORIZONS, target_kind)
+    forecasts = {f"HAR ({f})": ch.har_forecasts(series, split, HORIZONS, windows=targets.HAR_WINDOWS["huang"], kind=target_kind)
+                 for f, series in d["rv"].items()}
+    first = next(iter(d["rv"]))
+    if (d["rv"][first] > 0).all():  # Kraken has days without a trade (RV = 0) in 2014-2015: no log-HAR there
+        forecasts[f"log-HAR ({first})"] = ch.har_forecasts(d["rv"][first], split, HORIZONS, windows=targets.HAR_WINDOWS["huang"],
+                                                           kind=target_kind, log=True)
+    forecasts |= ch.garch_grid_forecasts(returns, garch.HUANG_GRID, split, HORIZONS, kind=target_kind,
+                                         mode=settings["garch_mode"], refit_every=settings["refit_every"],
+                                         workers=settings["workers"])
+    forecasts |= ch.naive_forecasts(d["target"], split, HORIZONS, window=30)
+    rmse = ch.error_table(forecasts, actual, "rmse")
+    results[name] = {"actual": actual, "forecasts": forecasts, "rmse": rmse,
+                     "relative": ch.relative_table(rmse, d["benchmark"]), "mae": ch.error_table(forecasts, actual, "mae")}
+
+# %%
+panel_a = pd.concat({name: r["rmse"] * 1e4 for name, r in results.items()})
+panel_a.round(3)
+
+# %% [markdown]
+# Panel B, relative forecasting power against the first HAR row of each dataset, 1 − RMSE/RMSE_HAR (percent;
+# positive = better than HAR):
+
+# %%
+panel_b = pd.concat({name: r["relative"] for name, r in results.items()})
+panel_b.round(2)
+
+# %% [markdown]
+# The paper's Table 5 (Bitstamp 2014–2021; RMSE in its "basis point" units, which its text does not define
+# precisely enough to convert — the relative Panel B is unit-free and is what we compare):
+
+# %%
+papers.huang_table5()["relative_pct"]
+
+# %%
+# NBVAL_CHECK_OUTPUT
+for name, r in results.items():
+    rel = r["relative"]
+    garch_rows = [m for m in rel.index if "GARCH" in m]
+    print(f"{name}: GARCH(1, 1) vs HAR (%):", rel.loc["GARCH(1, 1)"].round(2).tolist(),
+          f"| HAR beats all {len(garch_rows)} GARCH-type models at every horizon: {bool((rel.loc[garch_rows] < 0).all().all())}")
+    print(f"{name}: persistence vs HAR (%):", rel.loc["persistence"].round(2).tolist())
+
+# %%
+name0 = next(iter(results))
+r0, d0 = results[name0], datasets[name0]
+fig, axes = plt.subplots(2, 1, figsize=(11, 6), sharex=True)
+for ax, h in zip(axes, (1, 30)):
+    actual = r0["actual"][h]
+    ax.plot(actual.index + pd.Timedelta(days=h), actual.to_numpy() * 1e4, color="k", lw=0.8, label="realized")
+    for model in (d0["benchmark"], "GARCH(1, 1)", "persistence"):
+        fc = r0["forecasts"][model][h]
+        ax.plot(fc.index + pd.Timedelta(days=h), fc.to_numpy() * 1e4, lw=1, label=model)
+    ax.set(ylabel="daily RV (bp)", title=f"{name0}: {h}-day-ahead forecasts over the test period (by target date)", yscale="log")
+    ax.legend(fontsize=8, ncol=4)
+fig.tight_layout()
+
+# %% [markdown]
+# ### Table 5: paper versus ours
+
+# %%
+t5_claims = []
+for name, r in results.items():
+    variant = "sim" if name == "sim" else "proper"
+    t5_claims += ch.table5_claims(papers.huang_table5(), r["relative"], source=name, variant=variant)
+t5_table = report.claims_frame(t5_claims)
+t5_table[~t5_table["id"].str.startswith("huang.T5B")]
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print(t5_table.assign(kind=t5_table["id"].str.split(".").str[1]).groupby(["kind", "verdict"]).size().to_string())
+
+# %% [markdown]
+# ## Dhansoia Table 3: moving average and HAR
+#
+# Faithful: the paper's target — log of the 22-day rolling standard deviation of daily Yahoo returns × √252 —
+# one day ahead, with its 50/25/25 split and HAR on 1/5/22-day means of that series. Proper: the same models on
+# log daily RV from Binance 15-minute returns. The persistence forecast (tomorrow = today) is the tell: on a
+# 22-day rolling window, 21 of the 22 returns behind tomorrow's value are already known today.
+
+# %%
+if data_source == "sim":
+    faithful_series = rough_hurst.faithful_log_rv(np.exp(path["ret"].cumsum()), periods_per_year=252)
+    proper_series = 0.5 * np.log(365 * path["iv"])
+else:
+    yahoo = data.load("yahoo_btc_usd_daily_dhansoia", progress=False)
+    faithful_series = rough_hurst.faithful_log_rv(yahoo.frame["close"])
+    proper_series = rough_hurst.log_vol_from_rv(datasets["binance"]["target"], 365)[0]
+    sources.append(yahoo.provenance())
+table3 = {}
+for label, series in (("faithful", faithful_series), ("proper", proper_series)):
+    split3 = targets.named_split(series.index, "dhansoia_50_25_25")
+    actual3 = ch.targets_by_horizon(series, split3, [1], "point")[1]
+    fc3 = {"HAR": ch.har_forecasts(series, split3, [1], windows=targets.HAR_WINDOWS["corsi"], kind="point")[1]}
+    fc3 |= {m: by_h[1] for m, by_h in ch.naive_forecasts(series, split3, [1], window=22).items()}
+    fc3["Moving Average"] = fc3.pop("moving average (22 d)")
+    table3[label] = evaluate.metrics_table(pd.DataFrame(fc3), actual3, metrics=("rmse", "mae", "r2", "correlation"))
+table3 = pd.concat(table3)
+table3
+
+# %%
+papers.dhansoia_table3()
+
+# %%
+# NBVAL_CHECK_OUTPUT
+for label in ("faithful", "proper"):
+    print(f"{label}: R2 HAR {table3.loc[(label, 'HAR'), 'r2']:.3f}, persistence {table3.loc[(label, 'persistence'), 'r2']:.3f}, "
+          f"moving average {table3.loc[(label, 'Moving Average'), 'r2']:.3f}")
+
+# %%
+t3_claims = ch.dhansoia_table3_claims(papers.dhansoia_table3(), table3.loc["faithful"], source="yahoo", variant="faithful")
+t3_claims += ch.dhansoia_table3_claims(papers.dhansoia_table3(), table3.loc["proper"], source="binance", variant="proper")
+persistence_r2 = float(table3.loc[("faithful", "persistence"), "r2"])
+inflation = persistence_r2 - float(table3.loc[("proper", "persistence"), "r2"])
+t3_claims.append(report.Claim("dhansoia.T3.har.r2_by_persistence_yahoo", 0.956, round(persistence_r2, 4), "faithful",
+                              report.numeric_verdict(0.956, persistence_r2),
+                              f"a persistence forecast alone reaches the paper's HAR R²; the overlap adds {inflation:.2f} of R² vs daily RV"))
+report.claims_frame(t3_claims)
+
+# %% [markdown]
+# ## Appendix: the other target reading and the other splits
+
+# %%
+appendix = {}
+other = "mean" if target_kind == "point" else "point"
+for name, d in datasets.items():
+    split, returns = d["split"], d["returns"].fillna(0.0)
+    actual_o = ch.targets_by_horizon(d["target"], split, HORIZONS, other)
+    bench = d["benchmark"]
+    fc_o = {bench: ch.har_forecasts(d["rv"][next(iter(d["rv"]))], split, HORIZONS, windows=targets.HAR_WINDOWS["huang"], kind=other)}
+    fc_o |= ch.garch_grid_forecasts(returns, [garch.HUANG_GRID[0]], split, HORIZONS, kind=other, mode="fixed")
+    fc_o |= ch.naive_forecasts(d["target"], split, HORIZONS, window=30)
+    appendix[(name, other)] = ch.error_table(fc_o, actual_o) * 1e4
+pd.concat(appendix).round(3)
+
+# %%
+robust = {}
+for name, d in datasets.items():
+    for split_name in ("huang_80_20", "huang_70_30"):
+        split = targets.named_split(d["target"].index, split_name)
+        actual_r = ch.targets_by_horizon(d["target"], split, HORIZONS, target_kind)
+        fc_r = {d["benchmark"]: ch.har_forecasts(d["rv"][next(iter(d["rv"]))], split, HORIZONS, windows=targets.HAR_WINDOWS["huang"],
+                                                 kind=target_kind)}
+        fc_r |= ch.garch_grid_forecasts(d["returns"].fillna(0.0), [garch.HUANG_GRID[0]], split, HORIZONS, kind=target_kind, mode="fixed")
+        robust[(name, split_name)] = ch.relative_table(ch.error_table(fc_r, actual_r), d["benchmark"]).loc[["GARCH(1, 1)"]]
+pd.concat(robust).round(2)
+
+# %% [markdown]
+# ## What we found
+#
+# (Numbers of the `quick` profile, where GARCH parameters are estimated once on the training part; the cells
+# above print those of the profile this page was built with.)
+#
+# * **HAR against GARCH depends on the data.** On Binance 2018–2022 HAR beats all fifteen GARCH-type models at
+#   every horizon, as the paper finds, with GARCH(1,1) 13 % worse at one day (paper: 20 %) and 2–5 % worse
+#   beyond (paper: 4–6 %). On Kraken hourly 2014–2021 — the paper's period, but RV from hourly returns of an
+#   exchange with hours without trades (chapter 01) — most GARCH-type models *beat* HAR up to 14 days. The
+#   paper's ranking needs a clean intraday RV; with a noisy one, daily returns carry as much information.
+# * **The GARCH family is not one model in our data.** The paper's fifteen rows lie within 0.7 percentage
+#   points of each other; ours spread by 12–23 points at long horizons, mostly because the TGARCH (absolute-value)
+#   forecasts revert differently. Which GARCH is used matters for 30–60-day forecasts.
+# * **A log HAR is the best baseline on Binance beyond one day** (5–10 % better than HAR on levels), and a
+#   30-day moving average beats HAR on levels at 7–60 days: for the point target far ahead, smoothing wins.
+# * **Dhansoia's R² of 0.956 is the overlap.** On the paper's 22-day rolling-window target, persistence alone
+#   reaches R² ≈ 0.94 — HAR adds about 0.001 — while on daily RV the same forecasts explain 30–45 %. The
+#   paper's HAR row is reproduced (R² 0.946, correlation 0.973), and it says nothing about forecasting skill.
+#   Its moving-average row (R² −0.38) is not: a 22-day moving average gives R² 0.43; the paper does not state
+#   its window.
+
+# %%
+rows = [ch.forecast_rows(r["forecasts"], r["actual"], chapter="04_baselines", asset=name,
+                         variant="sim" if name == "sim" else "proper", target=target_kind, split="huang_90_10")
+        for name, r in results.items()]
+store_path = store.save_forecasts("04_baselines", pd.concat(rows, ignore_index=True))
+claims = t5_claims + t3_claims
+results_path = report.write_results("04_baselines", profile, {"data_source": data_source, "sources": sources,
+                                                               "target_kind": target_kind, "garch_mode": settings["garch_mode"]}, claims)
+print(results_path.name, store_path.name)

@@ -49,7 +49,7 @@ from IPython.display import Markdown, display
 from volrep import config, data, evaluate, papers, report, rv, sim, store, targets
 from volrep.chapters import baselines as ch
 from volrep.chapters import rough_hurst
-from volrep.models import garch
+from volrep.models import garch, har
 
 settings = config.chapter_settings("04_baselines", profile, garch_mode=garch_mode, refit_every=refit_every,
                                    workers=workers, sim_days=sim_days)
@@ -68,11 +68,13 @@ settings
 # day; tables show them × 10⁴ (basis points of daily variance).
 
 # %%
+# the simulated market is always included: its target is the true integrated variance, HAR sees realized variance
+path = sim.simulate_daily_rfsv(settings["sim_days"], 0.1, mean_vol_annual=0.7, seed=seed, periods_per_year=365, freq="D")
+sim_set = {"rv": {"5min": path["rv"]}, "target": path["iv"], "returns": path["ret"], "benchmark": "HAR (5min)"}
+sources = [{"dataset": "simulated RFSV, H = 0.1", "source": "volrep.sim.simulate_daily_rfsv",
+            "period": f"{settings['sim_days']} days", "rows": settings["sim_days"], "files": 0, "sha256": "-"}]
 if data_source == "sim":
-    path = sim.simulate_daily_rfsv(settings["sim_days"], 0.1, mean_vol_annual=0.7, seed=seed, periods_per_year=365, freq="D")
-    datasets = {"sim": {"rv": {"rv": path["rv"]}, "target": path["iv"], "returns": path["ret"], "benchmark": "HAR (rv)"}}
-    sources = [{"dataset": "simulated RFSV, H = 0.1", "source": "volrep.sim.simulate_daily_rfsv",
-                "period": f"{settings['sim_days']} days", "rows": settings["sim_days"], "files": 0, "sha256": "-"}]
+    datasets = {"sim": sim_set}
 else:
     binance_ds = data.load("binance_klines_15m", progress=False)
     kraken_ds = data.load("kraken_xbtusd_1h", start="2014-01-01", end="2021-12-31", progress=False)
@@ -87,8 +89,9 @@ else:
                     "benchmark": "HAR (15min)"},
         "kraken": {"rv": kraken_rv, "target": kraken_rv["1h"], "returns": rv.grid_returns(kt, kp, "1D", **k_window),
                    "benchmark": "HAR (1h)"},
+        "sim": sim_set,
     }
-    sources = [binance_ds.provenance(), kraken_ds.provenance()]
+    sources += [binance_ds.provenance(), kraken_ds.provenance()]
 for d in datasets.values():  # one daily index per dataset: the RV days (returns labelled by the day they start)
     d["returns"] = d["returns"].reindex(d["target"].index)
     d["split"] = targets.named_split(d["target"].index, "huang_90_10")
@@ -148,6 +151,20 @@ panel_b.round(2)
 # %%
 papers.huang_table5()["relative_pct"]
 
+# %% [markdown]
+# HAR coefficients with Newey–West (HAC) standard errors, one-day and 30-day horizons, on the first RV series of
+# each data set (training part):
+
+# %%
+har_coefs = {}
+for name, d in datasets.items():
+    series = d["rv"][next(iter(d["rv"]))]
+    for h in (1, 30):
+        fit = har.fit_har(series, h, d["split"].origins("train", h), windows=targets.HAR_WINDOWS["huang"], kind=target_kind)
+        har_coefs[(name, h)] = pd.DataFrame({"coef": fit.params, "hac_se": fit.bse, "t": fit.tvalues}).T.assign(
+            r2=fit.rsquared, hac_lags=fit.hac_lags)
+pd.concat(har_coefs)
+
 # %%
 # NBVAL_CHECK_OUTPUT
 for name, r in results.items():
@@ -179,6 +196,11 @@ t5_claims = []
 for name, r in results.items():
     variant = "sim" if name == "sim" else "proper"
     t5_claims += ch.table5_claims(papers.huang_table5(), r["relative"], source=name, variant=variant)
+if "binance" in results:  # the paper's HAR on the finest RV is its best one-day model; ours on three frequencies
+    best = results["binance"]["rmse"].loc[[m for m in results["binance"]["rmse"].index if m.startswith("HAR")], 1].idxmin()
+    t5_claims.append(report.Claim("huang.T5A.har_finest_rv_best_h1_binance", "HAR (tick level)", best, "proper",
+                                  "reproduced" if best == "HAR (15min)" else "not reproduced",
+                                  "HAR variant with the lowest 1-day RMSE; finest RV in the mirror is 15 minutes"))
 t5_table = report.claims_frame(t5_claims)
 t5_table[~t5_table["id"].str.startswith("huang.T5B")]
 
@@ -269,9 +291,12 @@ pd.concat(robust).round(2)
 #
 # * **HAR against GARCH depends on the data.** On Binance 2018–2022 HAR beats all fifteen GARCH-type models at
 #   every horizon, as the paper finds, with GARCH(1,1) 13 % worse at one day (paper: 20 %) and 2–5 % worse
-#   beyond (paper: 4–6 %). On Kraken hourly 2014–2021 — the paper's period, but RV from hourly returns of an
-#   exchange with hours without trades (chapter 01) — most GARCH-type models *beat* HAR up to 14 days. The
-#   paper's ranking needs a clean intraday RV; with a noisy one, daily returns carry as much information.
+#   beyond (paper: 4–6 %). With daily re-estimation (the `full` profile) GARCH(1,1) is still 10 % worse at one
+#   day but within ±3 % of HAR beyond, and better at 14 and 60 days. On Kraken hourly 2014–2021 — the paper's
+#   period, but RV from hourly returns of an exchange with hours without trades (chapter 01) — most GARCH-type
+#   models *beat* HAR up to 14 days. On the simulator, where the target is the true integrated variance and HAR
+#   sees 5-minute RV, HAR wins by 52 % at one day and 7–11 % beyond. HAR's advantage is the intraday
+#   information in its input: with a noisy RV, daily returns carry as much.
 # * **The GARCH family is not one model in our data.** The paper's fifteen rows lie within 0.7 percentage
 #   points of each other; ours spread by 12–23 points at long horizons, mostly because the TGARCH (absolute-value)
 #   forecasts revert differently. Which GARCH is used matters for 30–60-day forecasts.

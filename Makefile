@@ -48,6 +48,7 @@ baselines: sync
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_rv.py
+	$(PY) benchmarks/bench_garch.py
 
 clean:
 	rm -rf _build book/chapters book/results book/scoreboard.md .pytest_cache

@@ -45,3 +45,15 @@ def test_huang_table5_panel_b_follows_from_panel_a():
 def test_dhansoia_table3_shape():
     t3 = papers.dhansoia_table3()
     assert t3.loc["HAR", "r2"] == 0.956 and t3["rmse"].idxmin() == "HAR"
+
+
+def test_dhansoia_tables_4_to_8_consistent():
+    t3, t4, t5 = papers.dhansoia_table3(), papers.dhansoia_table4(), papers.dhansoia_table5()
+    # Table 4's RMSE improvement is Table 3's transfer vs scratch (rounded inputs)
+    rmse_gain = 100 * (1 - t3.loc["Transfer LSTM", "rmse"] / t3.loc["LSTM (from scratch)", "rmse"])
+    assert abs(rmse_gain - t4.loc["rmse", "improvement_pct"]) < 0.1
+    # Table 5's "vs HAR" for the unfreezing rows is (HAR - model) / HAR on the printed RMSEs
+    rel = 100 * (t5.loc["HAR", "rmse"] - t5.loc["Aggressive Fine-tune", "rmse"]) / t5.loc["HAR", "rmse"]
+    assert abs(rel - t5.loc["Aggressive Fine-tune", "vs_har_pct"]) < 0.1
+    t7 = papers.DHANSOIA_TABLE7
+    assert t7["encoder"] + t7["attention"] + t7["head"] == t7["total"]

@@ -197,3 +197,51 @@ def dhansoia_table3() -> pd.DataFrame:
          "r2": [-0.384, 0.749, 0.801, 0.956], "correlation": [0.291, 0.880, 0.908, 0.978]},
         index=pd.Index(["Moving Average", "LSTM (from scratch)", "Transfer LSTM", "HAR"], name="model"),
     )
+
+
+def dhansoia_table4() -> pd.DataFrame:
+    """Dhansoia (2025) Table 4: improvement of the transfer LSTM over the LSTM from scratch (percent, p-value).
+
+    The test behind the p-values is not named; R² has none. ``p_value`` holds the upper bound where the paper
+    prints "< 0.001".
+    """
+    return pd.DataFrame(
+        {"improvement_pct": [10.99, 1.57, 6.95, 3.15], "p_value": [0.001, 0.042, float("nan"), 0.001]},
+        index=pd.Index(["rmse", "mae", "r2", "correlation"], name="metric"),
+    )
+
+
+def dhansoia_table5() -> pd.DataFrame:
+    """Dhansoia (2025) Table 5: advanced architectures against HAR (RMSE and percent vs HAR, as printed).
+
+    Rows marked ``normalized`` are "results on normalized scale" (the paper's footnote): their RMSE is not on the
+    scale of the other rows.
+    """
+    return pd.DataFrame(
+        {
+            "rmse": [0.110, 0.168, 0.155, 0.145, 0.110, 0.117, 0.270, 0.269, 0.270],
+            "vs_har_pct": [0.0, -52.7, -40.9, -31.8, -0.51, -6.85, 0.01, 0.18, 0.00],
+            "group": ["baseline", "unfreezing", "unfreezing", "unfreezing", "hybrid", "hybrid", "correction",
+                      "correction", "correction"],
+            "normalized": [False, False, False, False, False, False, True, True, True],
+        },
+        index=pd.Index(["HAR", "Differential LR", "Gradual Unfreezing", "Aggressive Fine-tune", "HAR-LSTM Hybrid",
+                        "Dynamic Attention", "Residual Boosting", "Regime Ensemble", "Transfer Residual"], name="model"),
+    )
+
+
+#: Dhansoia (2025) Table 7: parameters of the transfer LSTM by component.
+DHANSOIA_TABLE7 = {"encoder": 53_760, "attention": 4_224, "head": 2_113, "total": 60_097}
+
+#: Dhansoia (2025) Table 8: training hyper-parameters (pre-training / fine-tuning).
+DHANSOIA_TABLE8 = {
+    "pretrain": {"lr": 1e-3, "batch_size": 32, "max_epochs": 50, "patience": 10, "dropout": 0.1},
+    "finetune": {"lr": 1e-4, "batch_size": 16, "max_epochs": 30, "patience": 10, "dropout": 0.1},
+}
+
+#: Dhansoia (2025) Table 6: Diebold-Mariano statistics against HAR (p-value upper bound where "< 0.001").
+DHANSOIA_TABLE6 = {"Transfer LSTM": (-7.63, 0.001), "LSTM (scratch)": (-7.31, 0.001), "Moving Average": (-18.26, 0.001),
+                   "HAR-LSTM Hybrid": (-0.42, 0.674)}
+
+#: The failed technical-indicator experiment (``lstm_technical_indicators_btc_hourly_log.txt``): test-set numbers.
+TECHLOG_TEST = {"mse": 20785.670576, "mae": 119.816390, "r2": -0.0055, "first_epoch_loss": 457413.75}

@@ -162,3 +162,18 @@ def test_naive_forecasts_and_targets_by_horizon():
     naive = ch.naive_forecasts(s, split, [7], window=3)
     assert naive["persistence"][7].iloc[0] == s.loc[split.train_end]
     assert naive["moving average (3 d)"][7].iloc[0] == s.loc[split.train_end] - 1
+
+
+def test_sequence_data_windows_end_at_origin_and_target_next_day():
+    from volrep import targets
+    from volrep.chapters import transfer_lstm
+
+    s = pd.Series(np.arange(200.0), index=pd.date_range("2020-01-01", periods=200, freq="D"))
+    split = targets.named_split(s.index, "dhansoia_50_25_25")
+    d = transfer_lstm.sequence_data(s, split, lookback=20)
+    for part in ("train", "val", "test"):
+        last = d.to_units(d.x[part][:, -1, 0])
+        np.testing.assert_allclose(last, s.loc[d.dates[part]].to_numpy())  # window ends at the origin
+        np.testing.assert_allclose(d.to_units(d.y[part]), s.loc[d.dates[part]].to_numpy() + 1)  # next day
+    assert d.dates["train"][0] == s.index[19] and d.dates["train"][-1] + pd.Timedelta(days=1) == split.train_end
+    assert d.scaler.mean[0] == pytest.approx(s.loc[split.dates("train")].mean())  # fitted on training days only

@@ -49,6 +49,10 @@ CHAPTER_SETTINGS: dict[str, dict[str, dict[str, object]]] = {
         "quick": {"garch_mode": "fixed", "refit_every": 1, "workers": 1, "sim_days": 2_000},
         "full": {"garch_mode": "rolling", "refit_every": 1, "workers": 2, "sim_days": 3_000},
     },
+    "05_transfer_lstm": {
+        "quick": {"seeds": 3, "pretrain_epochs": 10, "finetune_epochs": 8, "techlog_epochs": 10, "sim_days": 1_500},
+        "full": {"seeds": 5, "pretrain_epochs": 50, "finetune_epochs": 30, "techlog_epochs": 100, "sim_days": 3_000},
+    },
 }
 
 

@@ -177,3 +177,20 @@ def test_sequence_data_windows_end_at_origin_and_target_next_day():
         np.testing.assert_allclose(d.to_units(d.y[part]), s.loc[d.dates[part]].to_numpy() + 1)  # next day
     assert d.dates["train"][0] == s.index[19] and d.dates["train"][-1] + pd.Timedelta(days=1) == split.train_end
     assert d.scaler.mean[0] == pytest.approx(s.loc[split.dates("train")].mean())  # fitted on training days only
+
+
+def test_transfer_table4_and_table5_claims():
+    from volrep.chapters import transfer_lstm
+
+    gains = pd.DataFrame({"rmse": [10.0, 12.0, 11.0], "mae": [-1.0, -2.0, -1.5], "r2": [7.0, 6.0, 8.0],
+                          "correlation": [0.5, 0.4, 0.6]})
+    claims = {c.id: c for c in transfer_lstm.table4_claims(papers.dhansoia_table4(), gains, source="x", variant="proper")}
+    assert claims["dhansoia.T4.rmse.improvement_x"].verdict == "reproduced"
+    assert claims["dhansoia.T4.mae.improvement_x"].verdict == "not reproduced"  # opposite sign
+    assert claims["dhansoia.T4.correlation.improvement_x"].verdict == "partly"  # same sign, far off
+    assert claims["dhansoia.T4.transfer_beats_scratch_share_x"].ours == 1.0
+    vs_har = pd.Series({"differential_lr": -50.0, "gradual_unfreezing": -5.0, "aggressive_finetune": -100.0})
+    t5 = {c.id: c.verdict for c in transfer_lstm.table5_claims(papers.dhansoia_table5(), vs_har, source="x", variant="proper")}
+    assert t5["dhansoia.T5.differential_lr.vs_har_pct_x"] == "reproduced"
+    assert t5["dhansoia.T5.gradual_unfreezing.vs_har_pct_x"] == "partly"
+    assert t5["dhansoia.T5.aggressive_finetune.vs_har_pct_x"] == "not reproduced"

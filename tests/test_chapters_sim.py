@@ -6,6 +6,9 @@ import pytest
 
 from volrep.runner import chapters, run_chapter
 
+#: Smaller knobs where the quick profile is still slow: the test checks that the code path runs, not its numbers.
+SMALL = {"05_transfer_lstm": {"seeds": 1, "pretrain_epochs": 2, "finetune_epochs": 1, "techlog_epochs": 1, "sim_days": 800}}
+
 
 @pytest.mark.parametrize("chapter", chapters())
 def test_chapter_runs_on_simulated_data(chapter, tmp_path, monkeypatch):
@@ -13,7 +16,7 @@ def test_chapter_runs_on_simulated_data(chapter, tmp_path, monkeypatch):
     monkeypatch.delenv("VOLREP_DATA_DIR", raising=False)
     monkeypatch.setenv("VOLREP_OFFLINE", "1")  # proves no raw file is needed
     monkeypatch.setenv("MPLBACKEND", "Agg")
-    run = run_chapter(chapter, profile="quick", parameters={"data_source": "sim"},
+    run = run_chapter(chapter, profile="quick", parameters={"data_source": "sim", **SMALL.get(chapter, {})},
                       output_dir=tmp_path / "chapters")
     assert run.output.exists()
     payload = json.loads((tmp_path / "results" / f"{chapter}.json").read_text())

@@ -151,3 +151,37 @@ def table3_claims(paper: pd.DataFrame, ours: pd.DataFrame, *, source: str, varia
             claims.append(Claim(f"dhansoia.T3.{slug}.{metric}_{source}", p, round(o, 4), variant, numeric_verdict(p, o),
                                 f"{source}: {model}, mean over seeds; 10 % / 50 % bands"))
     return claims
+
+
+def table4_claims(paper: pd.DataFrame, gains: pd.DataFrame, *, source: str, variant: str) -> list[Claim]:
+    """Dhansoia Table 4 against the per-seed gains of :func:`transfer_gain`.
+
+    A metric's improvement is *reproduced* when the mean over seeds has the paper's sign and lies within two
+    standard deviations (across seeds) or 10 % of the paper's value, *partly* when only the sign agrees. The share
+    of seeds in which transfer wins is its own claim (the paper, with one run, implies always).
+    """
+    claims = []
+    for metric in ("rmse", "mae", "r2", "correlation"):
+        p, o, sd = float(paper.loc[metric, "improvement_pct"]), float(gains[metric].mean()), float(gains[metric].std())
+        close = abs(o - p) <= max(2 * sd, 0.1 * abs(p))
+        verdict = "reproduced" if np.sign(p) == np.sign(o) and close else "partly" if np.sign(p) == np.sign(o) else "not reproduced"
+        claims.append(Claim(f"dhansoia.T4.{metric}.improvement_{source}", p, round(o, 3), variant, verdict,
+                            f"{source}: mean over {len(gains)} seeds (sd {sd:.2f}); within 2 sd or 10 %"))
+    share = float((gains["rmse"] > 0).mean())
+    claims.append(Claim(f"dhansoia.T4.transfer_beats_scratch_share_{source}", 1.0, round(share, 4), variant,
+                        "reproduced" if share == 1 else "partly" if share >= 0.5 else "not reproduced",
+                        f"{source}: share of seeds where transfer has the lower RMSE (paper: one run, significant)"))
+    return claims
+
+
+#: Table 5's unfreezing rows and our strategies.
+TABLE5_STRATEGIES = {"Differential LR": "differential_lr", "Gradual Unfreezing": "gradual_unfreezing",
+                     "Aggressive Fine-tune": "aggressive_finetune"}
+
+
+def table5_claims(paper: pd.DataFrame, vs_har_pct: pd.Series, *, source: str, variant: str) -> list[Claim]:
+    """Dhansoia Table 5 upper part: each strategy's RMSE gap to HAR (percent, 25 % / 100 % relative bands)."""
+    return [Claim(f"dhansoia.T5.{ours}.vs_har_pct_{source}", float(paper.loc[row, "vs_har_pct"]), round(float(vs_har_pct[ours]), 2),
+                  variant, numeric_verdict(float(paper.loc[row, "vs_har_pct"]), float(vs_har_pct[ours]), rtol=0.25, partly_rtol=1.0),
+                  f"{source}: % RMSE vs HAR, mean over seeds")
+            for row, ours in TABLE5_STRATEGIES.items()]

@@ -219,27 +219,11 @@ row_map = {"LSTM (from scratch)": "LSTM (from scratch)", "Transfer LSTM": "full_
            "Moving Average": "Moving Average"}
 claims = []
 for v, source in (("faithful", "yahoo"), ("proper", "rv")):
-    means = tables[v].xs("mean", axis=1, level=1)
-    claims += ch.table3_claims(papers.dhansoia_table3(), means, source=source, variant="sim" if data_source == "sim" else v,
-                               rows=row_map)
-    g = gains[v]
-    for metric in ("rmse", "mae", "r2", "correlation"):
-        p, o = float(papers.dhansoia_table4().loc[metric, "improvement_pct"]), float(g[metric].mean())
-        claims.append(report.Claim(f"dhansoia.T4.{metric}.improvement_{source}", p, round(o, 3),
-                                   "sim" if data_source == "sim" else v,
-                                   "reproduced" if np.sign(p) == np.sign(o) and report.numeric_verdict(p, o, partly_rtol=1.0) != "not reproduced" and abs(o - p) <= max(2 * g[metric].std(), 0.1 * abs(p)) else
-                                   "partly" if np.sign(p) == np.sign(o) else "not reproduced",
-                                   f"{source}: mean over {len(g)} seeds (sd {g[metric].std():.2f}); reproduced if within 2 sd"))
-    claims.append(report.Claim(f"dhansoia.T4.transfer_beats_scratch_share_{source}", 1.0, round(float((g["rmse"] > 0).mean()), 4),
-                               "sim" if data_source == "sim" else v,
-                               "reproduced" if (g["rmse"] > 0).all() else "partly" if (g["rmse"] > 0).mean() >= 0.5 else "not reproduced",
-                               f"{source}: share of seeds where transfer has the lower RMSE (paper: one run, significant)"))
-    for paper_row, strategy in (("Differential LR", "differential_lr"), ("Gradual Unfreezing", "gradual_unfreezing"),
-                                ("Aggressive Fine-tune", "aggressive_finetune")):
-        p = float(papers.dhansoia_table5().loc[paper_row, "vs_har_pct"])
-        o = float(strategy_table.loc[(v, strategy), "vs_har_pct"])
-        claims.append(report.Claim(f"dhansoia.T5.{strategy}.vs_har_pct_{source}", p, round(o, 2), "sim" if data_source == "sim" else v,
-                                   report.numeric_verdict(p, o, rtol=0.25, partly_rtol=1.0), f"{source}: % RMSE vs HAR, mean over seeds"))
+    variant = "sim" if data_source == "sim" else v
+    claims += ch.table3_claims(papers.dhansoia_table3(), tables[v].xs("mean", axis=1, level=1), source=source,
+                               variant=variant, rows=row_map)
+    claims += ch.table4_claims(papers.dhansoia_table4(), gains[v], source=source, variant=variant)
+    claims += ch.table5_claims(papers.dhansoia_table5(), strategy_table.loc[v, "vs_har_pct"], source=source, variant=variant)
 claims_table = report.claims_frame(claims)
 claims_table
 
@@ -349,15 +333,14 @@ for v in ("corrected", "corrected, 20000 h"):
 
 # %%
 rows = []
-for v in seq:
+for v, target_name in (("faithful", "log rolling-std vol"), ("proper", "log RV vol")):  # the two targets differ
     variant = "sim" if data_source == "sim" else v
+    keys = dict(chapter="05_transfer_lstm", asset="btc", variant=variant, target=target_name, horizon=1, split="dhansoia_50_25_25")
     for s in SEEDS:
         for model_name, fc in runs[v][s].forecasts.items():
-            rows.append(store.forecast_rows(fc, runs[v]["actual"], chapter="05_transfer_lstm", model=model_name, asset="btc",
-                                            variant=variant, target="point", horizon=1, split="dhansoia_50_25_25", seed=s))
+            rows.append(store.forecast_rows(fc, runs[v]["actual"], model=model_name, seed=s, **keys))
     for model_name, fc in (("HAR", runs[v]["har"]), ("Moving Average", runs[v]["ma"])):
-        rows.append(store.forecast_rows(fc, runs[v]["actual"], chapter="05_transfer_lstm", model=model_name, asset="btc",
-                                        variant=variant, target="point", horizon=1, split="dhansoia_50_25_25"))
+        rows.append(store.forecast_rows(fc, runs[v]["actual"], model=model_name, **keys))
 store_path = store.save_forecasts("05_transfer_lstm", pd.concat(rows, ignore_index=True))
 results_path = report.write_results("05_transfer_lstm", profile, {"data_source": data_source, "sources": sources,
                                                                    "seeds": SEEDS}, claims)

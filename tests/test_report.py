@@ -36,7 +36,8 @@ def test_results_roundtrip_and_scoreboard(tmp_path):
     assert [c["id"] for c in payload["claims"]] == [c.id for c in claims]
     assert not list(tmp_path.glob(".*.tmp"))
     page = scoreboard_markdown(read_results(tmp_path))
-    assert "| partly | 1 |" in page and "| not comparable | 1 |" in page
+    assert "| [02_rv_signature](#02-rv-signature) | 0 | 1 | 0 | 1 | 2 |" in page  # tally per chapter and verdict
+    assert "| **all** | **0** | **1** | **0** | **1** | **2** |" in page
     assert "no tick data \\| mirror" in page  # pipes in notes are escaped for the Markdown table
     assert list(claims_frame(claims).columns) == ["id", "variant", "paper", "ours", "verdict", "note"]
 

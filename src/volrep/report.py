@@ -157,12 +157,18 @@ def scoreboard_markdown(results: Sequence[dict]) -> str:
     if not results:
         lines.append("No chapter has written results yet.")
         return "\n".join(lines) + "\n"
-    tally = pd.Series([c["verdict"] for r in results for c in r["claims"]], dtype=object).value_counts()
-    lines += ["| verdict | claims |", "|---|---|"]
-    lines += [f"| {v} | {int(tally.get(v, 0))} |" for v in VERDICTS]
+    counts = pd.DataFrame([{"chapter": r["chapter"], "verdict": c["verdict"]} for r in results for c in r["claims"]],
+                          columns=["chapter", "verdict"])
+    by_chapter = pd.crosstab(counts["chapter"], counts["verdict"]).reindex(columns=list(VERDICTS), fill_value=0)
+    lines += ["| chapter | " + " | ".join(VERDICTS) + " | claims |", "|---" * (len(VERDICTS) + 2) + "|"]
+    for chapter, row in by_chapter.iterrows():
+        lines.append(f"| [{chapter}](#{chapter.replace('_', '-')}) | " + " | ".join(str(int(row[v])) for v in VERDICTS)
+                     + f" | {int(row.sum())} |")
+    total = by_chapter.sum()
+    lines.append("| **all** | " + " | ".join(f"**{int(total[v])}**" for v in VERDICTS) + f" | **{int(total.sum())}** |")
     lines.append("")
     for r in results:
-        lines += [f"## {r['chapter']} (profile `{r['profile']}`)", ""]
+        lines += [f"({r['chapter'].replace('_', '-')})=", f"## {r['chapter']} (profile `{r['profile']}`)", ""]
         lines += ["| claim | variant | paper | ours | verdict | note |", "|---|---|---|---|---|---|"]
         for c in r["claims"]:
             note = str(c.get("note", "")).replace("|", "\\|")

@@ -252,6 +252,27 @@ _BINANCE_CHECKSUM = (
 )
 
 
+def _binance_spec(kind: Literal["klines", "aggTrades"], symbol: str, interval: str | None, start: str | pd.Timestamp,
+                  end: str | pd.Timestamp, period: Literal["monthly", "daily"], *, stem: str, title: str, units: str,
+                  data_kind: str, reader: Reader) -> DatasetSpec:
+    """One spec for the Binance files of ``kind`` from ``start`` to ``end`` (shared by the public constructors)."""
+    dates = _binance_dates(start, end, period)
+    if dates.empty:
+        raise ConfigError(f"no Binance {period} file between {start} and {end}")
+    name = f"{stem}_{dates[0]:%Y-%m-%d}_{dates[-1]:%Y-%m-%d}"
+    return DatasetSpec(
+        name=name,
+        title=title,
+        source=_BINANCE_SOURCE,
+        period=_period_text(dates, period),
+        units=units,
+        kind=data_kind,
+        files=tuple(_raw(binance_url(kind, symbol, interval, period, d), name) for d in dates),
+        reader=reader,
+        caveats=_BINANCE_CHECKSUM,
+    )
+
+
 def binance_klines(
     symbol: str = "BTCUSDT",
     interval: str = "1m",
@@ -265,21 +286,10 @@ def binance_klines(
     Files that the offline mirror holds keep their registered sha256; the others are checked against the
     ``.CHECKSUM`` file Binance publishes beside each zip.
     """
-    dates = _binance_dates(start, end, period)
-    if dates.empty:
-        raise ConfigError(f"no Binance {period} file between {start} and {end}")
-    name = f"binance_klines_{symbol}_{interval}_{dates[0]:%Y-%m-%d}_{dates[-1]:%Y-%m-%d}"
-    return DatasetSpec(
-        name=name,
-        title=f"Binance spot {symbol} {interval} klines",
-        source=_BINANCE_SOURCE,
-        period=_period_text(dates, period),
-        units="prices in the quote asset, volume in the base asset, count = trades in the bar",
-        kind="bars",
-        files=tuple(_raw(binance_url("klines", symbol, interval, period, d), name) for d in dates),
-        reader=readers.read_binance_klines,
-        caveats=_BINANCE_CHECKSUM,
-    )
+    return _binance_spec("klines", symbol, interval, start, end, period, stem=f"binance_klines_{symbol}_{interval}",
+                         title=f"Binance spot {symbol} {interval} klines",
+                         units="prices in the quote asset, volume in the base asset, count = trades in the bar",
+                         data_kind="bars", reader=readers.read_binance_klines)
 
 
 def binance_aggtrades(
@@ -293,21 +303,10 @@ def binance_aggtrades(
 
     A monthly BTCUSDT aggTrades zip is several hundred MB; daily files are the default.
     """
-    dates = _binance_dates(start, end, period)
-    if dates.empty:
-        raise ConfigError(f"no Binance {period} file between {start} and {end}")
-    name = f"binance_aggtrades_{symbol}_{dates[0]:%Y-%m-%d}_{dates[-1]:%Y-%m-%d}"
-    return DatasetSpec(
-        name=name,
-        title=f"Binance spot {symbol} aggregated trades",
-        source=_BINANCE_SOURCE,
-        period=_period_text(dates, period),
-        units="price in the quote asset, quantity in the base asset",
-        kind="ticks",
-        files=tuple(_raw(binance_url("aggTrades", symbol, None, period, d), name) for d in dates),
-        reader=readers.read_binance_aggtrades,
-        caveats=_BINANCE_CHECKSUM,
-    )
+    return _binance_spec("aggTrades", symbol, None, start, end, period, stem=f"binance_aggtrades_{symbol}",
+                         title=f"Binance spot {symbol} aggregated trades",
+                         units="price in the quote asset, quantity in the base asset", data_kind="ticks",
+                         reader=readers.read_binance_aggtrades)
 
 
 BITSTAMP_TICKS = DatasetSpec(

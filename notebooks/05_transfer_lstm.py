@@ -43,7 +43,6 @@ from IPython.display import Markdown, display
 
 from volrep import config, data, evaluate, papers, report, rv, sim, store, targets, techlog, train
 from volrep.chapters import baselines as ch4
-from volrep.chapters import rough_hurst
 from volrep.chapters import transfer_lstm as ch
 from volrep.models import nets, transfer
 
@@ -84,28 +83,7 @@ print(counts.to_dict())
 # returns (2018–2022) as the target. Metrics are on the log-volatility scale of each series.
 
 # %%
-if data_source == "sim":
-    src_path = sim.simulate_daily_rfsv(settings["sim_days"], 0.1, mean_vol_annual=0.15, seed=seed)
-    tgt_path = sim.simulate_daily_rfsv(settings["sim_days"], 0.1, mean_vol_annual=0.7, seed=seed + 1, periods_per_year=365, freq="D")
-    series = {
-        "faithful": {"spx": rough_hurst.faithful_log_rv(np.exp(src_path["ret"].cumsum())),
-                     "btc": rough_hurst.faithful_log_rv(np.exp(tgt_path["ret"].cumsum()))},
-        "proper": {"spx": 0.5 * np.log(252 * src_path["iv"]), "btc": 0.5 * np.log(365 * tgt_path["iv"])},
-    }
-    sources = [{"dataset": "simulated RFSV, H = 0.1", "source": "volrep.sim.simulate_daily_rfsv",
-                "period": f"{settings['sim_days']} days", "rows": settings["sim_days"], "files": 0, "sha256": "-"}]
-else:
-    spx_y = data.load("yahoo_gspc_daily_dhansoia", end="2023-12-31", progress=False)
-    btc_y = data.load("yahoo_btc_usd_daily_dhansoia", progress=False)
-    oxford = data.load("oxfordman_31_indices", index="sp500", progress=False)
-    binance = data.load("binance_klines_15m", progress=False)
-    btc_rv = rv.daily_realized_variance(*rv.bar_observations(binance.frame), "15min", start="2018-01-01", end="2023-01-01")
-    series = {
-        "faithful": {"spx": rough_hurst.faithful_log_rv(spx_y.frame["close"]), "btc": rough_hurst.faithful_log_rv(btc_y.frame["close"])},
-        "proper": {"spx": rough_hurst.log_vol_from_rv(oxford.frame["rv5"], 252)[0],
-                   "btc": rough_hurst.log_vol_from_rv(btc_rv, 365)[0]},
-    }
-    sources = [spx_y.provenance(), btc_y.provenance(), oxford.provenance(), binance.provenance()]
+series, sources = ch.dhansoia_series(data_source, seed=seed, sim_days=settings["sim_days"])
 display(Markdown(report.provenance_markdown(sources)))
 splits = {v: {a: targets.named_split(s.index, "dhansoia_50_25_25") for a, s in pair.items()} for v, pair in series.items()}
 seq = {v: {a: ch.sequence_data(s, splits[v][a], lookback=20) for a, s in pair.items()} for v, pair in series.items()}

@@ -53,6 +53,10 @@ CHAPTER_SETTINGS: dict[str, dict[str, dict[str, object]]] = {
         "quick": {"seeds": 3, "pretrain_epochs": 10, "finetune_epochs": 8, "techlog_epochs": 10, "sim_days": 1_500},
         "full": {"seeds": 5, "pretrain_epochs": 50, "finetune_epochs": 30, "techlog_epochs": 100, "sim_days": 3_000},
     },
+    "06_hybrids": {
+        "quick": {"seeds": 5, "max_epochs": 20, "finetune_epochs": 10, "sim_days": 1_500},
+        "full": {"seeds": 10, "max_epochs": 50, "finetune_epochs": 30, "sim_days": 3_000},
+    },
 }
 
 
@@ -132,6 +136,22 @@ def device() -> str:
     except ImportError:
         return "cpu"
     return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def set_torch_threads(threads: int) -> int:
+    """Let PyTorch use ``threads`` CPU threads within an operation; return the previous number.
+
+    The small recurrent networks of chapters 05–06 (batches of 16–32 windows of 20 days) gain nothing from
+    intra-op parallelism, and on a busy machine two spinning threads made their training ten times slower than
+    one: those chapters train on one thread. Results on CPU are deterministic for a given thread count.
+    """
+    import torch
+
+    if threads < 1:
+        raise ConfigError(f"threads must be at least 1, got {threads}")
+    previous = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    return previous
 
 
 def repo_root() -> Path:

@@ -112,16 +112,39 @@ class History:
         return ax
 
 
-def _as_tensors(data: tuple[np.ndarray, np.ndarray], name: str) -> tuple[torch.Tensor, torch.Tensor]:
-    """Check ``(x, y)``: windows ``(n, lookback, features)``, targets ``(n,)``, all finite; return float32 tensors."""
-    x, y = (np.asarray(a, dtype=np.float32) for a in data)
-    if x.ndim != 3 or y.ndim != 1 or x.shape[0] != y.shape[0] or x.shape[0] == 0:
-        raise DataError(name, "x of shape (n, lookback, features) and y of shape (n,), n > 0",
-                        detail=f"got x {x.shape} and y {y.shape}")
-    bad = ~(np.isfinite(x).all(axis=(1, 2)) & np.isfinite(y))
+#: Network inputs: one array ``(n, lookback, features)``, or a tuple of arrays sharing their first axis ``n`` that
+#: is unpacked into the model's ``forward`` (e.g. windows and a HAR forecast; an image and a sequence).
+Inputs = np.ndarray | tuple[np.ndarray, ...]
+
+
+def _input_arrays(x: Inputs, name: str) -> tuple[np.ndarray, ...]:
+    """The inputs as float32 arrays: a single array must be ``(n, lookback, features)``; a tuple, any shapes ``(n, ...)``."""
+    if isinstance(x, (tuple, list)):
+        arrays = tuple(np.asarray(a, dtype=np.float32) for a in x)
+        if not arrays or any(a.ndim == 0 or a.shape[0] != arrays[0].shape[0] for a in arrays):
+            raise DataError(name, "input arrays of shape (n, ...) with the same n",
+                            detail=f"got shapes {[a.shape for a in arrays]}")
+        return arrays
+    array = np.asarray(x, dtype=np.float32)
+    if array.ndim != 3:
+        raise DataError(name, "x of shape (n, lookback, features)", detail=f"got {array.shape}")
+    return (array,)
+
+
+def _as_tensors(data: tuple[Inputs, np.ndarray], name: str) -> tuple[tuple[torch.Tensor, ...], torch.Tensor]:
+    """Check ``(x, y)``: inputs (:data:`Inputs`) and targets ``(n,)``, all finite; return float32 tensors."""
+    xs = _input_arrays(data[0], name)
+    y = np.asarray(data[1], dtype=np.float32)
+    if y.ndim != 1 or xs[0].shape[0] != y.shape[0] or y.shape[0] == 0:
+        raise DataError(name, "inputs of shape (n, ...) and y of shape (n,), n > 0",
+                        detail=f"got x {[a.shape for a in xs]} and y {y.shape}")
+    bad = np.isfinite(y)
+    for a in xs:
+        bad &= np.isfinite(a.reshape(a.shape[0], -1)).all(axis=1)
+    bad = ~bad
     if bad.any():
         raise DataError(name, "finite values", int(np.argmax(bad)), f"{int(bad.sum())} sample(s) hold NaN or inf")
-    return torch.from_numpy(x), torch.from_numpy(y)
+    return tuple(torch.from_numpy(a) for a in xs), torch.from_numpy(y)
 
 
 def _check_positive(**values: float) -> None:
@@ -143,11 +166,11 @@ def _deterministic(dev: torch.device) -> Iterator[None]:
         torch.use_deterministic_algorithms(previous[0], warn_only=previous[1])
 
 
-def _forward(model: nn.Module, x: torch.Tensor, batch_size: int, dev: torch.device) -> torch.Tensor:
-    """Model outputs for ``x`` in evaluation mode, without gradients, ``batch_size`` rows at a time."""
+def _forward(model: nn.Module, xs: tuple[torch.Tensor, ...], batch_size: int, dev: torch.device) -> torch.Tensor:
+    """Model outputs for inputs ``xs`` in evaluation mode, without gradients, ``batch_size`` rows at a time."""
     model.eval()
     with torch.no_grad():
-        return torch.cat([model(x[i:i + batch_size].to(dev)) for i in range(0, x.shape[0], batch_size)])
+        return torch.cat([model(*(x[i:i + batch_size].to(dev) for x in xs)) for i in range(0, xs[0].shape[0], batch_size)])
 
 
 def _train_epoch(
@@ -156,10 +179,10 @@ def _train_epoch(
     """One pass over the training batches; returns the sample-weighted mean loss."""
     model.train()
     total, count = 0.0, 0
-    for xb, yb in loader:
-        xb, yb = xb.to(dev), yb.to(dev)
+    for *xb, yb in loader:
+        yb = yb.to(dev)
         optimizer.zero_grad()
-        batch_loss = criterion(model(xb), yb)
+        batch_loss = criterion(model(*(x.to(dev) for x in xb)), yb)
         batch_loss.backward()
         optimizer.step()
         total += batch_loss.item() * yb.shape[0]
@@ -169,8 +192,8 @@ def _train_epoch(
 
 def fit(
     model: nn.Module,
-    train: tuple[np.ndarray, np.ndarray],
-    val: tuple[np.ndarray, np.ndarray],
+    train: tuple[Inputs, np.ndarray],
+    val: tuple[Inputs, np.ndarray],
     *,
     lr: float,
     batch_size: int,
@@ -190,10 +213,11 @@ def fit(
     Parameters
     ----------
     model
-        A module mapping ``(batch, lookback, features)`` to ``(batch,)``. It is moved to ``device`` and returned
+        A module mapping ``(batch, lookback, features)`` — or, for tuple inputs, ``model(*inputs)`` — to ``(batch,)``. It is moved to ``device`` and returned
         (in place) in evaluation mode with the weights of the epoch of lowest validation loss.
     train, val
-        ``(x, y)``: windows ``(n, lookback, features)`` and targets ``(n,)``, cast to float32.
+        ``(x, y)``: windows ``(n, lookback, features)`` or a tuple of input arrays sharing their first axis
+        (:data:`Inputs`), and targets ``(n,)``; cast to float32.
     lr
         Adam learning rate (the default of groups in ``param_groups`` that set none).
     batch_size, max_epochs
@@ -242,7 +266,7 @@ def fit(
     dev = torch.device(device or default_device())
 
     seed_everything(seed)
-    dataset = TensorDataset(x_train, y_train)
+    dataset = TensorDataset(*x_train, y_train)
     sampler = BatchSampler(RandomSampler(dataset, generator=torch.Generator().manual_seed(seed)), batch_size, False)
     loader = DataLoader(dataset, sampler=sampler, batch_size=None, num_workers=0)  # one indexing op per batch
     model.to(device=dev, dtype=torch.float32)
@@ -281,18 +305,16 @@ def fit(
     return history
 
 
-def predict(model: nn.Module, x: np.ndarray, batch_size: int = 1024, device: str | None = None) -> np.ndarray:
-    """Forecasts of ``model`` for windows ``x`` ``(n, lookback, features)``, in evaluation mode: ``(n,)`` float64.
+def predict(model: nn.Module, x: Inputs, batch_size: int = 1024, device: str | None = None) -> np.ndarray:
+    """Forecasts of ``model`` for inputs ``x`` (:data:`Inputs`), in evaluation mode: ``(n,)`` float64.
 
     ``device`` defaults to the device of the model's parameters; the model's train/eval mode is left as found.
     """
     _check_positive(batch_size=batch_size)
-    xt = torch.from_numpy(np.asarray(x, dtype=np.float32))
-    if xt.ndim != 3:
-        raise DataError("prediction input", "x of shape (n, lookback, features)", detail=f"got {tuple(xt.shape)}")
+    xs = tuple(torch.from_numpy(a) for a in _input_arrays(x, "prediction input"))
     dev = torch.device(device) if device is not None else next(model.parameters()).device
     was_training = model.training
     model.to(dev)
-    out = _forward(model, xt, batch_size, dev)
+    out = _forward(model, xs, batch_size, dev)
     model.train(was_training)
     return out.cpu().numpy().astype(np.float64)

@@ -9,8 +9,10 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from volrep import evaluate
+from volrep import data, evaluate, rv, sim
+from volrep.chapters.rough_hurst import faithful_log_rv, log_vol_from_rv
 from volrep.config import seed_everything
+from volrep.errors import ConfigError
 from volrep.models import nets, transfer
 from volrep.report import Claim, numeric_verdict
 from volrep.stats import diebold_mariano
@@ -18,6 +20,38 @@ from volrep.targets import Split, ZScore, sequence_windows
 from volrep.train import History, fit, predict
 
 PARTS = ("train", "val", "test")
+
+
+def dhansoia_series(data_source: str, *, seed: int = 0, sim_days: int = 3_000) -> tuple[dict[str, dict[str, pd.Series]], list[dict]]:
+    """The source (S&P 500, ``spx``) and target (bitcoin, ``btc``) series of chapters 05–06, in two variants, and
+    the provenance of their inputs.
+
+    ``faithful``: the paper's series — log of the 22-day rolling standard deviation of daily Yahoo returns × √252
+    (S&P 500 to the end of 2023). ``proper``: log daily volatility from realized variance — Oxford-Man 5-minute RV
+    of the S&P 500 (2000–2021, annualised with 252 days) and bitcoin RV from Binance 15-minute returns (2018–2022,
+    365 days). ``data_source="sim"`` builds both variants from two simulated RFSV paths (H = 0.1) instead.
+    """
+    if data_source == "sim":
+        src = sim.simulate_daily_rfsv(sim_days, 0.1, mean_vol_annual=0.15, seed=seed)
+        tgt = sim.simulate_daily_rfsv(sim_days, 0.1, mean_vol_annual=0.7, seed=seed + 1, periods_per_year=365, freq="D")
+        series = {
+            "faithful": {"spx": faithful_log_rv(np.exp(src["ret"].cumsum())), "btc": faithful_log_rv(np.exp(tgt["ret"].cumsum()))},
+            "proper": {"spx": 0.5 * np.log(252 * src["iv"]), "btc": 0.5 * np.log(365 * tgt["iv"])},
+        }
+        return series, [{"dataset": "simulated RFSV, H = 0.1", "source": "volrep.sim.simulate_daily_rfsv",
+                         "period": f"{sim_days} days", "rows": sim_days, "files": 0, "sha256": "-"}]
+    if data_source != "mirror":
+        raise ConfigError(f"data_source must be 'mirror' or 'sim', got {data_source!r}")
+    spx_y = data.load("yahoo_gspc_daily_dhansoia", end="2023-12-31", progress=False)
+    btc_y = data.load("yahoo_btc_usd_daily_dhansoia", progress=False)
+    oxford = data.load("oxfordman_31_indices", index="sp500", progress=False)
+    binance = data.load("binance_klines_15m", progress=False)
+    btc_rv = rv.daily_realized_variance(*rv.bar_observations(binance.frame), "15min", start="2018-01-01", end="2023-01-01")
+    series = {
+        "faithful": {"spx": faithful_log_rv(spx_y.frame["close"]), "btc": faithful_log_rv(btc_y.frame["close"])},
+        "proper": {"spx": log_vol_from_rv(oxford.frame["rv5"], 252)[0], "btc": log_vol_from_rv(btc_rv, 365)[0]},
+    }
+    return series, [spx_y.provenance(), btc_y.provenance(), oxford.provenance(), binance.provenance()]
 
 
 @dataclass(frozen=True)

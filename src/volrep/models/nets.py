@@ -1,7 +1,9 @@
-"""Recurrent networks: Dhansoia's transfer LSTM (LSTM encoder + multi-head attention) and a plain LSTM regressor.
+"""Recurrent networks: Dhansoia's transfer LSTM (LSTM encoder + multi-head attention), a plain LSTM regressor, and
+Huang et al.'s LSTM and CNN-LSTM on Markov Transition Field images.
 
-Both map a window of past features, ``(batch, lookback, features)``, to a one-step-ahead forecast, ``(batch,)``
-(windows from :func:`volrep.targets.sequence_windows`). Their top-level submodules are the blocks that
+The LSTMs map a window of past features, ``(batch, lookback, features)``, to a one-step-ahead forecast,
+``(batch,)`` (windows from :func:`volrep.targets.sequence_windows`); :class:`HuangCNNLSTM` also takes an image
+(:mod:`volrep.models.mtf`). Their top-level submodules are the blocks that
 :mod:`volrep.models.transfer` freezes and unfreezes; :func:`parameter_counts` counts parameters per block.
 
 Table 7 of Dhansoia (2025) does not add up to its stated configuration: :func:`table7_explanation` and
@@ -11,6 +13,8 @@ References
 ----------
 Dhansoia, R. (2025). Cross-asset transfer learning for rough volatility forecasting. §3.3, Appendix A (Table 7).
 Hochreiter, S., & Schmidhuber, J. (1997). Long short-term memory. *Neural Computation*, 9(8), 1735–1780.
+Huang, Z.-C., Sangiorgi, I., & Urquhart, A. (2024). Forecasting Bitcoin volatility using machine learning
+techniques. §4.2, Fig. 2.
 Vaswani, A. et al. (2017). Attention is all you need. *NeurIPS 30* (multi-head attention).
 """
 
@@ -263,3 +267,130 @@ def table7_explanation(model: TransferLSTM | None = None) -> pd.DataFrame:
     frame["matches"] = (frame["paper"] == frame["ours"]).astype("boolean").mask(frame["paper"].isna())
     frame["why"] = pd.Series(why)
     return frame.rename_axis("block")
+
+
+class HuangLSTM(LSTMRegressor):
+    """Huang et al.'s LSTM (§4.2.1): one LSTM layer → dropout 0.2 → one output neuron with a sigmoid.
+
+    Parameters
+    ----------
+    input_size
+        Features per time step: 1 for the day's intraday RV sequence (Eq. 5: the 144 ten-minute RVs of the
+        previous day, ``(batch, 144, 1)``); 3 for the HAR inputs of Table 7 (past 1-day RV, 7-day and 30-day
+        averages), fed (our choice; the paper does not say) as one step of 3 features, ``(batch, 1, 3)``.
+    hidden
+        LSTM units ``N``; the paper searches ``N ∈ {1, 5, 10, 15, 20, 25, 30}`` (§4.4).
+    dropout
+        Dropout on the last hidden state (0.2, §4.2.1).
+
+    Notes
+    -----
+    ``ŷ = σ(w · Dropout(h_T) + b)`` with ``h_T`` the LSTM's last hidden state: the :class:`LSTMRegressor` with
+    one layer and a linear head, squashed by the sigmoid the paper prefers to softmax (§4.4, footnote 19).
+    The output lies in (0, 1), so the target must be scaled into [0, 1] with a scaler fitted on the training
+    part only; test values above the training maximum cannot be reached, which caps forecasts of volatility
+    spikes outside the training range.
+
+    References
+    ----------
+    Huang, Z.-C., Sangiorgi, I., & Urquhart, A. (2024). Forecasting Bitcoin volatility using machine learning
+    techniques. *J. Int. Financ. Mark. Inst. Money*, 97, 102064. §4.2.1, §4.4, Eq. (5).
+    Fischer, T., & Krauss, C. (2018). Deep learning with long short-term memory networks for financial market
+    predictions. *Eur. J. Oper. Res.*, 270(2), 654–669.
+    """
+
+    def __init__(self, input_size: int = 1, hidden: int = 10, dropout: float = 0.2) -> None:
+        super().__init__(input_size, hidden=hidden, layers=1, dropout=dropout)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Forecast in (0, 1), ``(batch,)``, from sequences ``x`` of shape ``(batch, steps, input_size)``."""
+        return torch.sigmoid(super().forward(x))
+
+
+class HuangCNNLSTM(nn.Module):
+    """Huang et al.'s CNN-LSTM (Fig. 2, §4.2.3): a CNN on the MTF image and an LSTM on the RV sequence, joined.
+
+    Parameters
+    ----------
+    image_size
+        Side ``S`` of the (blurred) MTF image (Table 6: the divisors of 144; Table 7: 7 or 30 for the MTF of the
+        past 7 or 30 daily RVs).
+    input_size
+        Features per step of the sequence: 1 for the intraday RV sequence, 3 for the HAR inputs (Table 7;
+        see :class:`HuangLSTM`).
+    hidden
+        LSTM units ``N`` (§4.4 grid ``{1, 5, …, 30}``).
+    channels
+        Image channels (1: one MTF image; more to stack images of the same size).
+    filters, kernel_size
+        The convolution: ``filters`` maps of ``kernel_size × kernel_size`` with "same" padding, so that any
+        ``S ≥ 1`` works.
+    pooled
+        Max-pooling to a ``min(pooled, S) × min(pooled, S)`` grid, whatever ``S``.
+    cnn_features
+        Width of the CNN's fully connected layer.
+    dropout
+        Dropout on the LSTM's last hidden state (0.2, as in §4.2.1).
+
+    Notes
+    -----
+    Forward pass, for an image ``M`` and a sequence ``x``::
+
+        c = ReLU(Linear(Flatten(AdaptiveMaxPool(ReLU(Conv2d(M))))))   # CNN: conv, pooling, fully connected
+        h = Dropout(h_T(LSTM(x)))                                       # §4.2.1's LSTM without its output layer
+        ŷ = σ(w · [c ; h] + b)                                          # concatenation → dense sigmoid output
+
+    The paper names the parts (a convolutional, a pooling and a fully connected layer, §4.2.2; "one simple
+    layer", opening of §4; concatenation into a dense output, §4.2.3 and footnote 14) but no sizes: ``filters = 8``,
+    ``kernel_size = 3``, ``pooled = 4``, ``cnn_features = 16`` and the ReLUs are our choices, kept small
+    because the sample is a few thousand days. Adaptive pooling makes the parameter count the same for every
+    image size from 4 up, so Table 6's comparison across sizes is not one across model sizes.
+
+    References
+    ----------
+    Huang, Z.-C., Sangiorgi, I., & Urquhart, A. (2024). §4.2.2, §4.2.3, Fig. 2, Tables 6 and 7.
+    Vidal, A., & Kristjanpoller, W. (2020). Gold volatility prediction using a CNN-LSTM approach. *Expert Syst.
+    Appl.*, 157, 113481.
+    """
+
+    def __init__(
+        self,
+        image_size: int,
+        input_size: int = 1,
+        hidden: int = 10,
+        channels: int = 1,
+        filters: int = 8,
+        kernel_size: int = 3,
+        pooled: int = 4,
+        cnn_features: int = 16,
+        dropout: float = 0.2,
+    ) -> None:
+        super().__init__()
+        grid = min(pooled, image_size)
+        self.cnn = nn.Sequential(
+            nn.Conv2d(channels, filters, kernel_size, padding="same"),
+            nn.ReLU(),
+            nn.AdaptiveMaxPool2d(grid),
+            nn.Flatten(),
+            nn.Linear(filters * grid * grid, cnn_features),
+            nn.ReLU(),
+        )
+        self.encoder = _lstm(input_size, hidden, 1, 0.0)
+        self.dropout = nn.Dropout(dropout)
+        self.head = nn.Linear(cnn_features + hidden, 1)
+
+    def forward(self, image: torch.Tensor, sequence: torch.Tensor) -> torch.Tensor:
+        """Forecast in (0, 1), ``(batch,)``.
+
+        Parameters
+        ----------
+        image
+            ``(batch, channels, S, S)``, or ``(batch, S, S)`` for one channel.
+        sequence
+            ``(batch, steps, input_size)``.
+        """
+        if image.ndim == 3:
+            image = image.unsqueeze(1)
+        states, _ = self.encoder(sequence)
+        joint = torch.cat([self.cnn(image), self.dropout(states[:, -1])], dim=-1)
+        return torch.sigmoid(self.head(joint)).squeeze(-1)

@@ -49,6 +49,8 @@ baselines: sync
 bench: $(STAMP)
 	$(PY) benchmarks/bench_rv.py
 	$(PY) benchmarks/bench_garch.py
+	$(PY) benchmarks/bench_mtf.py
+	$(PY) benchmarks/bench_garch_panel.py
 
 clean:
 	rm -rf _build book/chapters book/results book/scoreboard.md .pytest_cache

@@ -24,12 +24,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 import warnings
-from collections.abc import Callable
 
 import numpy as np
 from pyts.image import MarkovTransitionField
+
+from _timing import best_of
 
 from volrep.models import mtf
 
@@ -56,16 +56,6 @@ def pyts_batch(x: np.ndarray, image_size: int) -> np.ndarray:
 def ours(x: np.ndarray, image_size: int) -> np.ndarray:
     """volrep's vectorised MTF."""
     return mtf.markov_transition_field(x, n_bins=mtf.PAPER_BINS, image_size=image_size)
-
-
-def best_of(repeat: int, fn: Callable[[np.ndarray, int], np.ndarray], *args) -> tuple[float, np.ndarray]:
-    """Smallest wall time of ``repeat`` calls and the last result."""
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn(*args)
-        times.append(time.perf_counter() - t0)
-    return min(times), out
 
 
 def main() -> None:

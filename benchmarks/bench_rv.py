@@ -21,6 +21,8 @@ from collections.abc import Iterable, Iterator
 import numpy as np
 import pandas as pd
 
+from _timing import best_of
+
 from volrep import rv, sim
 
 
@@ -98,16 +100,6 @@ def compare(ours: pd.Series, other: pd.Series) -> tuple[float, float]:
         raise SystemExit("ours and a baseline disagree on which intervals are NaN")
     diff = (both["ours"] - both["other"]).abs()
     return float(diff.max()), float((diff / both["other"].abs()).max())
-
-
-def best_of(repeat: int, fn, *args) -> tuple[float, pd.Series]:
-    """Smallest wall time of ``repeat`` calls (the machine may be shared) and the last result."""
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn(*args)
-        times.append(time.perf_counter() - t0)
-    return min(times), out
 
 
 def main() -> None:

@@ -288,3 +288,19 @@ def test_uk_summer_time_rule_leaves_clean_dates_alone_and_refuses_other_sundays(
     one_summer_sunday = truth.append(pd.DatetimeIndex(["2020-06-07"]))
     with pytest.raises(DataError, match="too few"):
         clean.correct_uk_summer_time_dates(one_summer_sunday, report, FILE)
+
+
+def test_require_return_panel_names_the_first_bad_row():
+    from volrep.data.clean import require_return_panel
+
+    idx = pd.date_range("2020-01-01", periods=4, freq="D")
+    good = pd.DataFrame({"a": [0.01, np.nan, -0.02, 0.0], "b": [0.0, 0.01, 0.02, -0.01]}, index=idx)
+    require_return_panel(good, "panel")  # NaN marks a missing day and is allowed
+    with pytest.raises(DataError, match="row 2"):
+        require_return_panel(good.assign(b=[0.0, 0.01, np.inf, 0.0]), "panel")
+    with pytest.raises(DataError, match="one column per series"):
+        require_return_panel(pd.concat([good, good["a"]], axis=1), "panel")
+    with pytest.raises(DataError, match="strictly increasing"):
+        require_return_panel(good.iloc[[0, 2, 1, 3]], "panel")
+    with pytest.raises(DataError, match="DatetimeIndex"):
+        require_return_panel(good.reset_index(drop=True), "panel")

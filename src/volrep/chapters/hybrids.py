@@ -7,7 +7,6 @@ units divided by the training standard deviation, which leaves every "% vs HAR" 
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 

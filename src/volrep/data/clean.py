@@ -206,6 +206,21 @@ def require_sorted(ts: pd.Series | pd.Index | np.ndarray, file: str, *, strict: 
     _raise_first(bad, labels, file, rule, detail)
 
 
+def require_return_panel(returns: pd.DataFrame, file: str) -> None:
+    """Check a wide return panel (one column per series, NaN for a day without a return): a DatetimeIndex with
+    strictly increasing dates, unique series names and no infinite value; raise DataError naming the first bad row."""
+    if not isinstance(returns, pd.DataFrame) or not isinstance(returns.index, pd.DatetimeIndex):
+        raise DataError(file, "a DataFrame of returns with a DatetimeIndex (one column per series)")
+    require_sorted(returns.index, file)
+    if returns.columns.has_duplicates:
+        raise DataError(file, "one column per series", None, "repeated series names")
+    infinite = np.isinf(returns.to_numpy(dtype=np.float64))
+    if infinite.any():
+        row, col = np.argwhere(infinite)[0]
+        raise DataError(file, "finite returns (NaN for a missing day)", int(row),
+                        f"{returns.columns[col]} on {returns.index[row].date()}")
+
+
 def require_plausible(values: pd.Series | float, low: float, high: float, file: str, rule: str) -> None:
     """Raise DataError at the first value outside ``[low, high]`` (NaN is not checked here).
 

@@ -72,7 +72,7 @@ from torch.nn.functional import softplus
 from torch.nn.utils.rnn import pad_sequence
 
 from volrep.config import device as default_device
-from volrep.data.clean import require_sorted
+from volrep.data.clean import require_return_panel
 from volrep.errors import ConfigError, DataError
 
 __all__ = [
@@ -398,19 +398,10 @@ class ReturnPool:
             Dates not strictly increasing, repeated series names, an infinite value, or a series with fewer than
             two returns up to ``end``.
         """
-        if not isinstance(returns, pd.DataFrame) or not isinstance(returns.index, pd.DatetimeIndex):
-            raise DataError(label, "a DataFrame of returns with a DatetimeIndex")
-        require_sorted(returns.index, label)
-        if returns.columns.has_duplicates:
-            raise DataError(label, "one column per series", None, "repeated series names")
+        require_return_panel(returns, label)
         if end is not None:
             returns = returns.loc[: pd.Timestamp(end)]
         values = returns.to_numpy(dtype=np.float64, copy=True)
-        infinite = np.isinf(values)
-        if infinite.any():
-            row, col = np.argwhere(infinite)[0]
-            raise DataError(label, "finite returns (NaN for a missing day)", int(row),
-                            f"{returns.columns[col]} on {returns.index[row].date()}")
         short = (~np.isnan(values)).sum(axis=0) < 2
         if short.any():
             names = ", ".join(map(str, returns.columns[short][:5]))

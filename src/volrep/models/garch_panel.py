@@ -77,7 +77,7 @@ from scipy.optimize import minimize
 from scipy.signal import lfilter
 from tqdm import tqdm
 
-from volrep.data.clean import require_sorted
+from volrep.data.clean import require_return_panel
 from volrep.errors import ConfigError, DataError
 from volrep.models.garch import MIN_WINDOW, SCALE, GarchSpec, garch_forecasts
 
@@ -133,19 +133,6 @@ class _Chain:
     returns: pd.Series
     origins: pd.DatetimeIndex
     targets: pd.DatetimeIndex
-
-
-def _check_panel(returns: pd.DataFrame) -> None:
-    if not isinstance(returns, pd.DataFrame) or not isinstance(returns.index, pd.DatetimeIndex):
-        raise DataError("returns", "a DataFrame of returns with a DatetimeIndex (one column per series)")
-    require_sorted(returns.index, "returns")
-    if returns.columns.has_duplicates:
-        raise DataError("returns", "one column per series", None, "repeated series names")
-    infinite = np.isinf(returns.to_numpy(dtype=np.float64))
-    if infinite.any():
-        row, col = np.argwhere(infinite)[0]
-        raise DataError("returns", "finite returns (NaN for a missing day)", int(row),
-                        f"{returns.columns[col]} on {returns.index[row].date()}")
 
 
 def _n_train(observed: pd.Series, train_end: pd.Timestamp | None, train_frac: float | None) -> int:
@@ -332,7 +319,7 @@ def garch_panel_forecasts(
     Liu et al. (2023) §3.2; the engines are described in the module docstring. A warning
     (:class:`arch.utility.exceptions.ConvergenceWarning`) gives the number of fits that did not converge, if any.
     """
-    _check_panel(returns)
+    require_return_panel(returns, "returns")
     if train_end is not None and train_frac is not None:
         raise ConfigError("give either train_end or train_frac, not both")
     if train_end is None:

@@ -192,8 +192,8 @@ regimes
 fig, axes = plt.subplots(1, 2, figsize=(13, 3.4), sharey=True)
 for ax, v in zip(axes, hd):
     d, run = hd[v]["btc"], runs[v][SEEDS[0]]
-    order = np.argsort((run.regime_probabilities * d.features["test"][:, :1]).sum(axis=0) / run.regime_probabilities.sum(axis=0))
-    ax.stackplot(d.dates["test"], run.regime_probabilities[:, order].T, labels=["calm", "middle", "turbulent"], alpha=0.8)
+    ax.stackplot(d.dates["test"], ch.regimes_calm_to_turbulent(run.regime_probabilities, d).T,
+                 labels=["calm", "middle", "turbulent"], alpha=0.8)
     ax.set(title=f"{v}: regime probabilities on the test days (seed {SEEDS[0]})", ylim=(0, 1))
     ax.tick_params(axis="x", labelrotation=30)
 axes[0].legend(fontsize=8, loc="lower left")

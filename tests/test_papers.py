@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from volrep import papers
 
@@ -57,3 +58,24 @@ def test_dhansoia_tables_4_to_8_consistent():
     assert abs(rel - t5.loc["Aggressive Fine-tune", "vs_har_pct"]) < 0.1
     t7 = papers.DHANSOIA_TABLE7
     assert t7["encoder"] + t7["attention"] + t7["head"] == t7["total"]
+
+
+@pytest.mark.parametrize("number, printed", [
+    (6, {("MTF-6-CNN + LSTM", 7): 9.77, ("LSTM", 1): -9.17, ("MTF-24-CNN + LSTM", 14): 2.51}),
+    (7, {("LSTM", 7): 1.56, ("MTF-7-CNN + LSTM", 1): -6.60}),
+    (9, {("LSTM", 30): 2.85}),
+    (10, {("MTF-288-CNN + LSTM", 7): 4.39, ("MTF-24-CNN + LSTM", 1): -5.37}),
+])
+def test_huang_neural_tables_relative_power_matches_printed_panel_b(number, printed):
+    table = papers.huang_neural_table(number)
+    rel = table["relative_pct"]
+    for (model, h), value in printed.items():
+        got = rel.xs(model, level="model")[h]
+        assert (abs(got - value) <= 0.011).any(), (model, h, got.tolist())  # Panel B came from unrounded RMSEs
+    assert table.index[0] == ("HAR", "HAR") and table.index[-1][0] == "GARCH(1, 1)"
+    assert (rel.iloc[0] == 0).all()
+
+
+def test_huang_neural_table_rejects_unknown_number():
+    with pytest.raises(ValueError, match="6, 7, 9, 10"):
+        papers.huang_neural_table(8)

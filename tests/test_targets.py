@@ -96,3 +96,27 @@ def test_zscore_round_trip_and_errors():
 def test_unsorted_series_rejected(rv):
     with pytest.raises(DataError, match="sorted"):
         targets.har_features(rv.iloc[::-1])
+
+
+def test_minmax_maps_training_range_to_unit_interval_and_back():
+    train = np.array([[1.0, 10.0], [3.0, 30.0], [2.0, 20.0]])
+    sc = targets.MinMax.fit(train)
+    np.testing.assert_allclose(sc.transform(train), [[0, 0], [1, 1], [0.5, 0.5]])
+    np.testing.assert_allclose(sc.transform([[5.0, 0.0]]), [[2.0, -0.5]])  # outside the training range
+    np.testing.assert_allclose(sc.inverse(sc.transform(train)), train)
+    one = targets.MinMax.fit(train, by_column=False)
+    assert one.transform(np.array([[10.0]]))[0, 0] == pytest.approx(9 / 29)
+    with pytest.raises(DataError, match="non-constant"):
+        targets.MinMax.fit(np.ones((3, 1)))
+
+
+def test_with_validation_carves_the_end_of_training_and_keeps_the_test_part():
+    idx = pd.date_range("2020-01-01", periods=100, freq="D")
+    base = targets.named_split(idx, "huang_90_10")
+    three = targets.with_validation(base, 1 / 9)
+    assert three.parts == ("train", "val", "test")
+    assert len(three.dates("train")) == 80 and len(three.dates("val")) == 10
+    assert three.dates("test").equals(base.dates("test")) and three.origins("test", 7).equals(base.origins("test", 7))
+    assert three.origins("train", 7)[-1] + pd.Timedelta(days=7) < three.dates("val")[0]
+    with pytest.raises(ConfigError):
+        targets.with_validation(three, 0.1)

@@ -132,3 +132,19 @@ def test_history_plot_draws_both_curves():
     ax = hist.plot(title="pre-training")
     assert [line.get_label() for line in ax.get_lines()] == ["training", "validation", "best epoch (2)"]
     assert hist.epochs_run == 3 and hist.best_val_loss == 0.6
+
+
+def test_without_validation_it_runs_every_epoch_at_a_fixed_rate_and_keeps_the_last_weights():
+    train, _ = _data()
+    model, snapshots = _model(), {}
+
+    def snapshot(epoch, m):
+        snapshots[epoch] = _state(m)
+
+    hist = _fit(model, train, None, max_epochs=12, patience=1, scheduler_patience=1, epoch_callback=snapshot)
+    assert hist.epochs_run == 12 and hist.best_epoch == 12 and not hist.stopped_early
+    assert np.isnan(hist.val_loss).all() and set(hist.lr) == {1e-2}
+    assert hist.train_loss[-1] < hist.train_loss[0]
+    final = model.state_dict()
+    assert all(torch.equal(final[k], v) for k, v in snapshots[12].items())
+    assert not all(torch.equal(final[k], v) for k, v in snapshots[11].items())

@@ -57,6 +57,14 @@ CHAPTER_SETTINGS: dict[str, dict[str, dict[str, object]]] = {
         "quick": {"seeds": 5, "max_epochs": 20, "finetune_epochs": 10, "sim_days": 1_500},
         "full": {"seeds": 10, "max_epochs": 50, "finetune_epochs": 30, "sim_days": 3_000},
     },
+    "07_cnn_lstm_mtf": {
+        "quick": {"epochs": 30, "horizons": (1, 7, 30), "seeds": 1, "headline_seeds": 2, "mtf_sizes": (16, 4),
+                  "full_size_finest": False, "selection_grid": "quick", "study_horizons": (1, 7), "study_cnn": False,
+                  "sim_days": 400},
+        "full": {"epochs": 200, "horizons": (1, 7, 14, 30, 60), "seeds": 5, "headline_seeds": 5,
+                 "mtf_sizes": (48, 32, 24, 16, 12, 8, 6, 4), "full_size_finest": True, "selection_grid": "paper",
+                 "study_horizons": (1, 7, 14, 30, 60), "study_cnn": True, "sim_days": 1_000},
+    },
 }
 
 

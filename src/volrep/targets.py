@@ -218,3 +218,55 @@ class ZScore:
 
     def inverse(self, z: np.ndarray) -> np.ndarray:
         return np.asarray(z, dtype=float) * self.std + self.mean
+
+
+@dataclass(frozen=True)
+class MinMax:
+    """Scaling to [0, 1] fitted on training data only: ``(x − min) / (max − min)``, per column.
+
+    Huang et al.'s networks end in a sigmoid (§4.2.1), so their target must lie in [0, 1]. Fitted on the
+    training part, the scaler maps later values above the training maximum beyond 1, where a sigmoid cannot
+    reach: forecasts are capped at the training range. ``by_column=False`` uses one minimum and maximum for
+    every cell (a sequence of intraday RVs keeps its shape across steps).
+    """
+
+    low: np.ndarray
+    high: np.ndarray
+
+    @classmethod
+    def fit(cls, train: np.ndarray | pd.Series | pd.DataFrame, by_column: bool = True) -> MinMax:
+        x = np.asarray(train, dtype=float)
+        if x.shape[0] < 2 or not np.isfinite(x).all():
+            raise DataError("training data", "at least two finite rows to fit a scaler")
+        axis = 0 if by_column else None
+        low, high = x.min(axis=axis), x.max(axis=axis)
+        if np.any(high == low):
+            raise DataError("training data", "non-constant columns to fit a scaler")
+        return cls(np.asarray(low), np.asarray(high))
+
+    def transform(self, x: np.ndarray | pd.Series | pd.DataFrame) -> np.ndarray:
+        return (np.asarray(x, dtype=float) - self.low) / (self.high - self.low)
+
+    def inverse(self, z: np.ndarray) -> np.ndarray:
+        return np.asarray(z, dtype=float) * (self.high - self.low) + self.low
+
+
+def with_validation(split: Split, fraction: float) -> Split:
+    """Carve a validation part from the end of ``split``'s training part; the test part is unchanged.
+
+    Parameters
+    ----------
+    split
+        A train/test split.
+    fraction
+        Share of the training days that becomes the validation part (e.g. 1/9 turns 90/10 into 80/10/10).
+    """
+    if len(split.bounds) != 1:
+        raise ConfigError(f"split {split.name} already has a validation part")
+    if not 0 < fraction < 1:
+        raise ConfigError(f"fraction must be in (0, 1), got {fraction}")
+    n_train = split.bounds[0]
+    first_val = n_train - int(round(fraction * n_train))
+    if not 1 <= first_val < n_train:
+        raise ConfigError(f"{n_train} training days are too few for a validation share of {fraction}")
+    return Split(f"{split.name}+val", split.index, (first_val, n_train))

@@ -1,5 +1,8 @@
 """The one training loop for every network: Adam, ReduceLROnPlateau, early stopping with best-weight restore.
 
+Without validation data (``val=None``) it is the fixed-epoch protocol of Huang et al. (2024, §4.4, footnote 20):
+plain Adam for a set number of epochs, no scheduler, no early stopping, the weights of the last epoch.
+
 Every net of the book is trained by :func:`fit` and evaluated by :func:`predict`. Pre-training and fine-tuning
 (Dhansoia 2025, Table 8) differ only in their arguments; fine-tuning strategies pass parameter groups and an
 epoch callback (:mod:`volrep.models.transfer`).
@@ -61,12 +64,13 @@ class History:
     train_loss
         Mean training loss of each epoch (over its mini-batches, dropout on).
     val_loss
-        Validation loss after each epoch (evaluation mode).
+        Validation loss after each epoch (evaluation mode); NaN when training ran without validation data.
     lr
         Learning rate used during each epoch (the largest over parameter groups; the scheduler scales all groups
         by the same factor).
     best_epoch
-        Epoch with the lowest validation loss; the model holds its weights when :func:`fit` returns.
+        Epoch with the lowest validation loss (the last epoch without validation data); the model holds its
+        weights when :func:`fit` returns.
     stopped_early
         True if training stopped because the validation loss had not improved for ``patience`` epochs.
     seconds
@@ -193,7 +197,7 @@ def _train_epoch(
 def fit(
     model: nn.Module,
     train: tuple[Inputs, np.ndarray],
-    val: tuple[Inputs, np.ndarray],
+    val: tuple[Inputs, np.ndarray] | None,
     *,
     lr: float,
     batch_size: int,
@@ -217,7 +221,8 @@ def fit(
         (in place) in evaluation mode with the weights of the epoch of lowest validation loss.
     train, val
         ``(x, y)``: windows ``(n, lookback, features)`` or a tuple of input arrays sharing their first axis
-        (:data:`Inputs`), and targets ``(n,)``; cast to float32.
+        (:data:`Inputs`), and targets ``(n,)``; cast to float32. ``val=None``: train ``max_epochs`` epochs at a
+        constant learning rate and keep the last weights (``patience`` and the scheduler settings are unused).
     lr
         Adam learning rate (the default of groups in ``param_groups`` that set none).
     batch_size, max_epochs
@@ -262,8 +267,10 @@ def fit(
     if loss not in LOSSES:
         raise ConfigError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
     x_train, y_train = _as_tensors(train, "training data")
-    x_val, y_val = _as_tensors(val, "validation data")
     dev = torch.device(device or default_device())
+    if val is not None:
+        x_val, y_val = _as_tensors(val, "validation data")
+        y_val = y_val.to(dev)
 
     seed_everything(seed)
     dataset = TensorDataset(*x_train, y_train)
@@ -274,7 +281,6 @@ def fit(
     scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, factor=scheduler_factor,
                                                            patience=scheduler_patience)
     criterion = LOSSES[loss]()
-    y_val = y_val.to(dev)
 
     history = History()
     best_state: dict[str, torch.Tensor] = {}
@@ -283,23 +289,27 @@ def fit(
         for epoch in bar:
             history.lr.append(max(group["lr"] for group in optimizer.param_groups))
             train_loss = _train_epoch(model, loader, optimizer, criterion, dev)
-            val_loss = criterion(_forward(model, x_val, 1024, dev), y_val).item()
-            if not (math.isfinite(train_loss) and math.isfinite(val_loss)):
+            val_loss = math.nan if val is None else criterion(_forward(model, x_val, 1024, dev), y_val).item()
+            if not (math.isfinite(train_loss) and (val is None or math.isfinite(val_loss))):
                 raise FloatingPointError(f"loss became non-finite at epoch {epoch} (training {train_loss}, "
                                          f"validation {val_loss}); lower the learning rate or rescale the data")
             history.train_loss.append(train_loss)
             history.val_loss.append(val_loss)
-            scheduler.step(val_loss)
-            if epoch == 1 or val_loss < history.best_val_loss:
+            if val is None:  # fixed epochs: the last one is kept
                 history.best_epoch = epoch
-                best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+            else:
+                scheduler.step(val_loss)
+                if epoch == 1 or val_loss < history.best_val_loss:
+                    history.best_epoch = epoch
+                    best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
             bar.set_postfix(train=f"{train_loss:.4g}", val=f"{val_loss:.4g}", lr=f"{history.lr[-1]:.2g}")
             if epoch_callback is not None:
                 epoch_callback(epoch, model)
-            if epoch - history.best_epoch >= patience:
+            if val is not None and epoch - history.best_epoch >= patience:
                 history.stopped_early = True
                 break
-    model.load_state_dict(best_state)
+    if val is not None:
+        model.load_state_dict(best_state)
     model.eval()
     history.seconds = time.perf_counter() - start
     return history

@@ -1,0 +1,539 @@
+"""Chapter 07 — LSTM and CNN-LSTM on Markov Transition Field images of intraday RV (Huang et al. 2024, §4.1–4.4,
+§5.2, Tables 6, 7, 9 and 10, Figures 3–4).
+
+Every network forecasts the daily realized variance ``h`` days ahead (the target of chapter 04,
+:func:`volrep.targets.horizon_target`) from one of these inputs, all known at the end of the origin day:
+
+* the previous day's intraday RV sequence (eq. 5: the squared returns of its ``L`` intraday intervals);
+* HAR's inputs (past 1-day RV and its 7- and 30-day averages) as one step of three features;
+* the past day's RV alone (Table 9, "Past 1 day RV");
+
+and, for the CNN-LSTM (Fig. 2), an image: the Markov Transition Field of the same day's intraday sequence
+blurred to ``S × S`` (Table 6), or the MTF of the past 7 or 30 daily RVs (Table 7, "MTF-7", "MTF-30").
+
+Protocol (§4.4): Adam at the Keras default rate 1e-3, a fixed number of epochs with the last weights kept (no
+early stopping, footnote 20), a sigmoid output on a target min–max scaled on the training part; inputs are
+min–max scaled on the training part too (the paper does not say how it scales them). The paper picks, per model
+and horizon, the batch size and width with the lowest *test* RMSE; :func:`selection_table` replays that and the
+honest alternative, picking on a validation part carved from the training data, from the same fitted networks.
+
+References
+----------
+Huang, Z.-C., Sangiorgi, I., & Urquhart, A. (2024). Forecasting Bitcoin volatility using machine learning
+techniques. *J. Int. Financ. Mark. Inst. Money*, 97, 102064.
+Wang, Z., & Oates, T. (2015). Imaging time-series to improve classification and imputation. *IJCAI*.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from tqdm import tqdm
+
+from volrep import evaluate, store, train
+from volrep.config import seed_everything
+from volrep.errors import ConfigError, DataError
+from volrep.models import mtf
+from volrep.models.nets import HuangCNNLSTM, HuangLSTM, start_sigmoid_at
+from volrep.papers import HUANG_GRID
+from volrep.report import Claim
+from volrep.stats import diebold_mariano
+from volrep.targets import HAR_WINDOWS, MinMax, Split, har_features, horizon_target, sequence_windows
+
+#: Daily inputs: HAR's three regressors, or the past day's RV alone.
+DAILY_INPUTS = ("HAR", "1 day")
+#: MTF images of past daily RVs (Table 7): image name → number of days.
+DAILY_IMAGES = {"7 days": 7, "30 days": 30}
+#: Days of history every origin needs (the 30-day HAR average and the 30-day MTF).
+HISTORY_DAYS = max(max(HAR_WINDOWS["huang"]), *DAILY_IMAGES.values())
+#: Hyper-parameter grids ``(batch size, LSTM units)``: ``paper`` is §4.4's 7 × 7; ``quick`` a 2 × 2 subset of it;
+#: ``single`` the one configuration the tables use (64 and 10, mid-grid values fixed before seeing any result).
+GRIDS: dict[str, tuple[tuple[int, int], ...]] = {
+    "single": ((64, 10),),
+    "quick": tuple(itertools.product((32, 128), (5, 20))),
+    "paper": tuple(itertools.product(HUANG_GRID["batch_size"], HUANG_GRID["neurons"])),
+}
+#: Adam's learning rate (Keras' default; the paper names Adam and no rate).
+LEARNING_RATE = 1e-3
+
+
+def intraday_rv(returns: pd.Series, per_day: int, *, source: str) -> pd.DataFrame:
+    """The intraday RV sequences of eq. (5): squared interval returns arranged one row per day.
+
+    Parameters
+    ----------
+    returns
+        Log returns on a regular calendar grid labelled by interval start (:func:`volrep.rv.grid_returns`), or
+        pre-averaged interval RVs already squared — see ``squared``; starting at midnight UTC, whole days only.
+    per_day
+        Intervals per day (96 for 15 minutes, 144 for 10 minutes).
+    source
+        Name for error messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Days × ``per_day`` slots of ``r²`` (decimal log-return² per interval); the row sum is the day's RV.
+
+    Raises
+    ------
+    DataError
+        If a return is missing, the grid is not regular at ``1 day / per_day``, or it does not hold whole days.
+    """
+    return _day_rows(returns.pow(2), per_day, source=source)
+
+
+def _day_rows(values: pd.Series, per_day: int, *, source: str) -> pd.DataFrame:
+    if per_day < 1:
+        raise ConfigError(f"per_day must be positive, got {per_day}")
+    step = pd.Timedelta(days=1) / per_day
+    index = pd.DatetimeIndex(values.index)
+    missing = np.flatnonzero(values.isna().to_numpy())
+    if missing.size:
+        raise DataError(source, "no missing intraday value", row=int(missing[0]), detail=f"{missing.size} missing")
+    if len(index) == 0 or len(index) % per_day or index[0] != index[0].normalize():
+        raise DataError(source, f"whole days of {per_day} intervals starting at midnight",
+                        detail=f"{len(index)} values from {index[0] if len(index) else None}")
+    gaps = np.flatnonzero(np.diff(index.as_unit("ns").asi8) != step.value)
+    if gaps.size:
+        raise DataError(source, f"a regular grid of {per_day} intervals a day", row=int(gaps[0]) + 1)
+    days = index[::per_day].tz_localize(None) if index.tz is not None else index[::per_day]
+    return pd.DataFrame(values.to_numpy().reshape(-1, per_day), index=pd.DatetimeIndex(days, name="day"))
+
+
+def intraday_from_variances(variances: pd.Series, per_day: int, *, source: str) -> pd.DataFrame:
+    """Like :func:`intraday_rv` for interval variances that are already squared (e.g. pre-averaged 10-minute RV)."""
+    return _day_rows(variances, per_day, source=source)
+
+
+#: The mirror's Binance window: whole UTC days from the second day (the first 15-minute return of 2018-01-01 would
+#: need a price before the mirror's first bar) to the end of 2022.
+BINANCE_WINDOW = {"start": "2018-01-02", "end": "2023-01-01"}
+#: Intraday frequencies of the Binance design: the finest first.
+BINANCE_FREQS = ("15min", "30min", "1h")
+
+
+def binance_design(progress: bool = False) -> tuple[Design, pd.Series, dict]:
+    """The design of the mirror's Binance BTCUSDT 15-minute bars: 15-minute, 30-minute and hourly RV sequences.
+
+    Returns
+    -------
+    tuple
+        The :class:`Design` (daily RV = the sum of the day's squared 15-minute returns), the daily close-to-close
+        log returns (for GARCH), and the dataset's provenance.
+    """
+    from volrep import data, rv
+
+    dataset = data.load("binance_klines_15m", progress=progress)
+    times, prices = rv.bar_observations(dataset.frame)
+    intraday = {f: intraday_rv(rv.grid_returns(times, prices, f, **BINANCE_WINDOW), _per_day(f), source=f"binance {f}")
+                for f in BINANCE_FREQS}
+    daily_rv = intraday[BINANCE_FREQS[0]].sum(axis=1).rename("rv")
+    returns = rv.grid_returns(times, prices, "1D", **BINANCE_WINDOW)
+    returns.index = returns.index.tz_localize(None)
+    return Design(daily_rv, intraday), returns.reindex(daily_rv.index), dataset.provenance()
+
+
+def simulated_design(days: int, seed: int) -> tuple[Design, pd.Series, dict]:
+    """The paper's 144 ten-minute intervals, from simulated ticks (rough volatility, noise, rounding).
+
+    Ticks from :func:`volrep.sim.simulate_ticks` (6,000 trades a day, 10-second volatility steps) are turned into
+    pre-averaged 10-minute RVs (Huang et al. eq. 2–3, :func:`volrep.rv.preaveraged_rv`): the paper's input. HAR,
+    the daily MTFs and the training targets use their daily sum; forecasts are judged against the true daily
+    integrated variance.
+
+    Returns
+    -------
+    tuple
+        The :class:`Design`, the daily log returns of the efficient price (midnight to midnight), and a
+        provenance record.
+    """
+    from volrep import rv, sim
+
+    market = sim.simulate_ticks(days, seed=seed, trades_per_day=6_000, fine_dt_seconds=10)
+    ticks, start = market.ticks, pd.Timestamp(market.parameters["start"])
+    pa = rv.preaveraged_rv(ticks["timestamp"], ticks["price"], "10min", fallback="rv", start=start,
+                           end=start + pd.Timedelta(days=days))
+    pa.index = pa.index.tz_localize(None)
+    intraday = {"10min": intraday_from_variances(pa, _per_day("10min"), source="simulated 10-minute RV")}
+    daily_rv = intraday["10min"].sum(axis=1).rename("rv")
+    iv = market.integrated_variance("1D")
+    iv.index = pd.DatetimeIndex(iv.index.tz_localize(None), name="day")
+    midnights = pd.date_range(start, periods=days + 1, freq="D")
+    returns = pd.Series(np.diff(market.efficient_log_price(midnights)), index=daily_rv.index, name="return")
+    provenance = {"dataset": "simulated ticks, RFSV H = 0.1", "source": "volrep.sim.simulate_ticks",
+                  "period": f"{days} days", "rows": len(ticks), "files": 0, "sha256": "-"}
+    return Design(daily_rv, intraday, truth=iv.rename("iv")), returns.reindex(daily_rv.index), provenance
+
+
+@dataclass(frozen=True)
+class NetSpec:
+    """One network of the tables: its sequence input and, for a CNN-LSTM, its image.
+
+    Attributes
+    ----------
+    sequence
+        A key of :attr:`Design.intraday` (e.g. ``"15min"``) for the previous day's intraday RV sequence, or one of
+        :data:`DAILY_INPUTS`.
+    image
+        ``None`` (an LSTM), ``"intraday"`` (the MTF of the sequence's day, blurred to ``size``) or a key of
+        :data:`DAILY_IMAGES` (the MTF of the past 7 or 30 daily RVs).
+    size
+        Image side ``S`` (for daily images, the number of days).
+    """
+
+    sequence: str
+    image: str | None = None
+    size: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.image is None and self.size is not None:
+            raise ConfigError("an LSTM has no image size")
+        if self.image == "intraday" and (self.size is None or self.sequence in DAILY_INPUTS):
+            raise ConfigError("an intraday MTF needs an intraday sequence and a size")
+        if self.image in DAILY_IMAGES and self.size != DAILY_IMAGES[self.image]:
+            raise ConfigError(f"the MTF of {self.image} is {DAILY_IMAGES[self.image]} pixels wide")
+        if self.image not in (None, "intraday", *DAILY_IMAGES):
+            raise ConfigError(f"unknown image {self.image!r}")
+
+    @property
+    def model(self) -> str:
+        """The paper's model name, e.g. ``"LSTM"`` or ``"MTF-16-CNN + LSTM"``."""
+        return "LSTM" if self.image is None else f"MTF-{self.size}-CNN + LSTM"
+
+    @property
+    def input(self) -> str:
+        """The input in the paper's "Input" column, shortened: ``"15min"``, ``"HAR"``, ``"HAR + MTF of 7 daily RVs"``."""
+        if self.image in DAILY_IMAGES:
+            return f"{self.sequence} + MTF of {DAILY_IMAGES[self.image]} daily RVs"
+        return self.sequence
+
+    @property
+    def label(self) -> str:
+        """Row label, e.g. ``"MTF-16-CNN + LSTM (15min)"``."""
+        return f"{self.model} ({self.input})"
+
+
+def table_specs(freq: str, sizes: Sequence[int], coarser: Sequence[str] = (), *,
+                full_size_finest: bool = True) -> dict[str, list[NetSpec]]:
+    """The networks of Tables 6, 7, 9 and 10 for the data at hand.
+
+    Parameters
+    ----------
+    freq
+        The finest intraday frequency (the paper's 10 minutes; the mirror's 15 minutes).
+    sizes
+        Blurred MTF sizes for Table 6; those that do not divide the intervals per day of ``freq`` are left out
+        (blurring averages whole blocks, §4.1.1).
+    coarser
+        Coarser intraday frequencies for Tables 9–10 (the paper's 30 minutes and 1 hour; its 5 minutes is finer).
+    full_size_finest
+        Include Table 10's full-size image of the finest frequency (96 × 96 for 15 minutes: the costliest network,
+        about five times the training time of a 16 × 16 one).
+
+    Returns
+    -------
+    dict
+        ``{"6": [...], "7": [...], "9": [...], "10": [...]}``; a spec may appear in several tables (it is trained
+        once). Table 10's images are full-size (one pixel per interval): ``per_day`` of each frequency.
+    """
+    daily = [NetSpec("HAR"), NetSpec("HAR", "30 days", 30), NetSpec("HAR", "7 days", 7)]
+    full = {f: _per_day(f) for f in (freq, *coarser)}
+    return {
+        "6": [NetSpec(freq), *(NetSpec(freq, "intraday", s) for s in sizes if full[freq] % s == 0)],
+        "7": daily,
+        "9": [NetSpec("HAR"), NetSpec("1 day"), *(NetSpec(f) for f in (*reversed(coarser), freq))],
+        "10": [*daily[1:], *(NetSpec(f, "intraday", full[f]) for f in (*reversed(coarser), freq)
+                             if f != freq or full_size_finest)],
+    }
+
+
+def _per_day(freq: str) -> int:
+    per_day = pd.Timedelta(days=1) / pd.Timedelta(freq)
+    if per_day != int(per_day):
+        raise ConfigError(f"{freq} does not divide a day")
+    return int(per_day)
+
+
+@dataclass
+class Design:
+    """Every input of every day (unscaled), from the daily RV and the intraday RV sequences.
+
+    Attributes
+    ----------
+    daily_rv
+        Daily realized variance, one row per day: HAR's and the daily MTFs' input.
+    intraday
+        ``{freq: days × slots}`` intraday RV sequences (:func:`intraday_rv`) on the same days.
+    truth
+        The series forecasts are judged against; default ``daily_rv``. A simulation gives the true integrated
+        variance: the networks, like HAR, are still trained on the measured RV.
+    """
+
+    daily_rv: pd.Series
+    intraday: Mapping[str, pd.DataFrame]
+    truth: pd.Series | None = None
+    _images: dict[tuple[str, str, int], np.ndarray] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.truth is None:
+            self.truth = self.daily_rv
+        if not self.truth.index.equals(self.daily_rv.index):
+            raise DataError("truth", "the same days as the daily RV")
+        for freq, frame in self.intraday.items():
+            if not frame.index.equals(self.daily_rv.index):
+                raise DataError(f"intraday {freq}", "the same days as the daily RV")
+
+    def positions(self, origins: pd.DatetimeIndex) -> np.ndarray:
+        """Row positions of ``origins``; those with fewer than :data:`HISTORY_DAYS` days of history are an error."""
+        pos = self.daily_rv.index.get_indexer(origins)
+        if (pos < 0).any():
+            raise DataError("origins", "origins are days of the design", row=int(np.flatnonzero(pos < 0)[0]))
+        if (pos < HISTORY_DAYS - 1).any():
+            raise ConfigError(f"origins need {HISTORY_DAYS} days of history; use usable_origins() first")
+        return pos
+
+    def usable_origins(self, origins: pd.DatetimeIndex) -> pd.DatetimeIndex:
+        """The origins with :data:`HISTORY_DAYS` days of history (the earliest training days have not)."""
+        return origins[self.daily_rv.index.get_indexer(origins) >= HISTORY_DAYS - 1]
+
+    def sequence(self, name: str, pos: np.ndarray) -> np.ndarray:
+        """``(n, steps, features)`` raw sequence input at row positions ``pos``."""
+        if name == "HAR":
+            return har_features(self.daily_rv, HAR_WINDOWS["huang"]).to_numpy()[pos][:, None, :]
+        if name == "1 day":
+            return self.daily_rv.to_numpy()[pos][:, None, None]
+        if name not in self.intraday:
+            raise ConfigError(f"no intraday sequence {name!r}; have {', '.join(self.intraday)}")
+        return self.intraday[name].to_numpy()[pos][:, :, None]
+
+    def image(self, spec: NetSpec, pos: np.ndarray) -> np.ndarray:
+        """``(n, S, S)`` MTF images (Q = 4 quantile bins) at row positions ``pos``; computed once per kind."""
+        key = (spec.sequence, spec.image, spec.size)
+        if key not in self._images:
+            if spec.image == "intraday":
+                series = self.intraday[spec.sequence].to_numpy()
+                images = mtf.markov_transition_field(series, image_size=spec.size)
+            else:
+                days = DAILY_IMAGES[spec.image]
+                windows = sequence_windows(self.daily_rv.to_numpy(), days)[:, :, 0]
+                images = np.full((len(self.daily_rv), days, days), np.nan)
+                images[days - 1:] = mtf.markov_transition_field(windows)
+            self._images[key] = images.astype(np.float32)
+        return self._images[key][pos]
+
+
+@dataclass
+class NetRun:
+    """One trained network: its configuration and its forecasts (daily RV units) on each part."""
+
+    spec: NetSpec
+    horizon: int
+    batch_size: int
+    neurons: int
+    seed: int
+    seconds: float
+    forecasts: dict[str, pd.Series]
+
+
+def _inputs(design: Design, spec: NetSpec, pos: np.ndarray, scaler: MinMax) -> tuple[np.ndarray, ...]:
+    seq = scaler.transform(design.sequence(spec.sequence, pos)).astype(np.float32)
+    return (seq,) if spec.image is None else (design.image(spec, pos), seq)
+
+
+def train_net(spec: NetSpec, design: Design, split: Split, horizon: int, *, batch_size: int, neurons: int,
+              epochs: int, seed: int, device: str | None = None) -> NetRun:
+    """Train one network on the training origins of ``split`` and forecast its later parts (§4.4 protocol).
+
+    The target ``RV_{t+h}`` and the sequence input are min–max scaled on the training origins
+    (:class:`~volrep.targets.MinMax`; an intraday sequence with one range for all its steps, HAR's inputs per
+    column); the output starts at the training mean (:func:`~volrep.models.nets.start_sigmoid_at`); the network
+    is trained ``epochs`` epochs with Adam at :data:`LEARNING_RATE` and no validation (:func:`volrep.train.fit`
+    with ``val=None``), and its forecasts are mapped back to RV units.
+    """
+    target = horizon_target(design.daily_rv, horizon)
+    origins = {part: design.usable_origins(split.origins(part, horizon)) for part in split.parts}
+    pos = {part: design.positions(o) for part, o in origins.items()}
+    fit_seq = design.sequence(spec.sequence, pos["train"])
+    scaler = MinMax.fit(fit_seq.reshape(-1, fit_seq.shape[-1]), by_column=spec.sequence == "HAR")
+    y_scaler = MinMax.fit(target.loc[origins["train"]].to_numpy()[:, None])
+    y_fit = y_scaler.transform(target.loc[origins["train"]].to_numpy()[:, None])[:, 0].astype(np.float32)
+
+    seed_everything(seed)
+    features = fit_seq.shape[-1]
+    model = HuangLSTM(features, neurons) if spec.image is None else HuangCNNLSTM(spec.size, features, neurons)
+    start_sigmoid_at(model, float(y_fit.mean()))
+    history = train.fit(model, (_inputs(design, spec, pos["train"], scaler), y_fit), None, lr=LEARNING_RATE,
+                        batch_size=batch_size, max_epochs=epochs, patience=epochs, seed=seed, device=device)
+    forecasts = {}
+    for part in split.parts[1:]:
+        z = train.predict(model, _inputs(design, spec, pos[part], scaler))
+        forecasts[part] = pd.Series(y_scaler.inverse(z[:, None])[:, 0], index=origins[part], name=spec.label)
+    return NetRun(spec, horizon, batch_size, neurons, seed, history.seconds, forecasts)
+
+
+def run_nets(specs: Iterable[NetSpec], design: Design, split: Split, horizons: Sequence[int], *,
+             grid: Sequence[tuple[int, int]], seeds: Sequence[int], epochs: int, progress: bool = False,
+             device: str | None = None) -> list[NetRun]:
+    """Train every spec × horizon × ``(batch size, units)`` of ``grid`` × seed (each spec once, even if listed twice)."""
+    unique = list(dict.fromkeys(specs))
+    jobs = list(itertools.product(unique, horizons, grid, seeds))
+    return [train_net(spec, design, split, h, batch_size=b, neurons=n, epochs=epochs, seed=s, device=device)
+            for spec, h, (b, n), s in tqdm(jobs, desc="networks", unit="net", disable=not progress)]
+
+
+def runs_frame(runs: Sequence[NetRun], target: pd.Series) -> pd.DataFrame:
+    """One row per trained network: configuration, seconds, and the RMSE of each forecast part."""
+    rows = []
+    for r in runs:
+        actual = horizon_target(target, r.horizon)
+        row = {"label": r.spec.label, "model": r.spec.model, "input": r.spec.input, "horizon": r.horizon,
+               "batch_size": r.batch_size, "neurons": r.neurons, "seed": r.seed, "seconds": r.seconds}
+        row |= {f"{part}_rmse": evaluate.rmse(actual.loc[fc.index], fc) for part, fc in r.forecasts.items()}
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def seed_mean_forecasts(runs: Sequence[NetRun], part: str = "test") -> dict[str, dict[int, pd.Series]]:
+    """``{label: {horizon: forecast}}``, averaged over seeds (and configurations, if several were run)."""
+    groups: dict[tuple[str, int], list[pd.Series]] = {}
+    for r in runs:
+        groups.setdefault((r.spec.label, r.horizon), []).append(r.forecasts[part])
+    out: dict[str, dict[int, pd.Series]] = {}
+    for (label, h), series in groups.items():
+        out.setdefault(label, {})[h] = pd.concat(series, axis=1).mean(axis=1).rename(label)
+    return out
+
+
+def selection_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The configuration each selection rule picks, per model and horizon, and the test RMSE it then reports.
+
+    Parameters
+    ----------
+    frame
+        :func:`runs_frame` of a grid run on a split with a validation part (columns ``val_rmse``, ``test_rmse``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``(label, horizon)``; for ``by`` ∈ {test (the paper's §4.4 rule), validation}: the chosen
+        ``batch_size, neurons`` and its test RMSE (mean over seeds); plus the median test RMSE over the grid.
+        The test-selected RMSE is the grid's minimum by construction: its gap to the validation-selected one is
+        the optimism of choosing on the test set.
+    """
+    by_config = frame.groupby(["label", "horizon", "batch_size", "neurons"])[["val_rmse", "test_rmse"]].mean()
+    out = {}
+    for key, g in by_config.groupby(level=["label", "horizon"]):
+        g = g.droplevel(["label", "horizon"])
+        on_test, on_val = g["test_rmse"].idxmin(), g["val_rmse"].idxmin()
+        out[key] = {"test_pick": f"B={on_test[0]}, N={on_test[1]}", "test_selected_rmse": g.loc[on_test, "test_rmse"],
+                    "val_pick": f"B={on_val[0]}, N={on_val[1]}", "val_selected_rmse": g.loc[on_val, "test_rmse"],
+                    "grid_median_rmse": g["test_rmse"].median(), "configs": len(g)}
+    table = pd.DataFrame(out).T.rename_axis(["label", "horizon"])
+    numeric = ["test_selected_rmse", "val_selected_rmse", "grid_median_rmse"]
+    table[numeric] = table[numeric].astype(float)
+    table["optimism_pct"] = 100 * (table["val_selected_rmse"] / table["test_selected_rmse"] - 1)
+    return table
+
+
+def relative_power(errors: pd.DataFrame, benchmark: str = "HAR") -> pd.DataFrame:
+    """Huang eq. (9) in percent, 100 (1 − RMSE/RMSE_benchmark), row by row."""
+    return 100 * (1 - errors / errors.loc[benchmark])
+
+
+def paper_vs_ours(paper: pd.DataFrame, ours_relative: pd.DataFrame, specs: Sequence[NetSpec],
+                  paper_input: Mapping[str, str]) -> pd.DataFrame:
+    """Paper's relative power (Panel B) next to ours, for the networks of one table.
+
+    Parameters
+    ----------
+    paper
+        :func:`volrep.papers.huang_neural_table`.
+    ours_relative
+        Our relative power by label (rows) and horizon (columns).
+    specs
+        Our networks of that table.
+    paper_input
+        Our input name → the paper's (e.g. ``{"15min": "10min"}``: our finest intraday frequency stands in for its).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``(label, horizon)`` with the paper's row ``paper_model, paper_input`` and both values, for every spec
+        with a paper counterpart (same model name after mapping the input; for a blurred MTF, the paper's size
+        scaled by 144 / our intervals per day is not the same image, so sizes are matched by name only).
+    """
+    rows = []
+    paper_rel = paper["relative_pct"]
+    for spec in specs:
+        key = (spec.model, paper_input.get(spec.input, spec.input))
+        if spec.image == "intraday" and spec.size == _per_day(spec.sequence):
+            key = (f"MTF-{_per_day(key[1])}-CNN + LSTM", key[1])  # full-size image of the paper's frequency
+        if key not in paper_rel.index:
+            continue
+        for h in ours_relative.columns:
+            rows.append({"label": spec.label, "horizon": h, "paper_row": f"{key[0]} ({key[1]})",
+                         "paper_pct": float(paper_rel.loc[key, h]), "ours_pct": float(ours_relative.loc[spec.label, h])})
+    return pd.DataFrame(rows).set_index(["label", "horizon"])
+
+
+def relative_claims(table: pd.DataFrame, *, table_id: str, source: str, variant: str) -> list[Claim]:
+    """One claim per row of :func:`paper_vs_ours`: relative power within 2 pp reproduced, within 5 pp partly,
+    and opposite signs (one side beyond ±0.5 pp) never better than partly."""
+    claims = []
+    for (label, h), row in table.iterrows():
+        p, o = row["paper_pct"], row["ours_pct"]
+        gap = abs(p - o)
+        verdict = "reproduced" if gap <= 2 else "partly" if gap <= 5 else "not reproduced"
+        if verdict == "reproduced" and max(abs(p), abs(o)) > 0.5 and p * o < 0:
+            verdict = "partly"
+        slug = label.replace(" ", "").replace("(", ".").replace(")", "")
+        claims.append(Claim(f"huang.T{table_id}.{slug}.h{h}_{source}", round(p, 2), round(o, 2), variant, verdict,
+                            f"{source}: % RMSE gain over HAR ({row['paper_row']} in the paper); within 2 / 5 pp"))
+    return claims
+
+
+def dm_table(forecasts: Mapping[str, Mapping[int, pd.Series]], actual: Mapping[int, pd.Series],
+             benchmark: str = "HAR") -> pd.DataFrame:
+    """Diebold–Mariano tests (HLN-corrected, squared error) of every model against ``benchmark`` per horizon.
+
+    A negative statistic means the model's squared errors are smaller than the benchmark's.
+    """
+    rows = []
+    for label, by_h in forecasts.items():
+        if label == benchmark:
+            continue
+        for h, fc in by_h.items():
+            y = actual[h].loc[fc.index]
+            res = diebold_mariano(y - fc, y - forecasts[benchmark][h].loc[fc.index], horizon=h)
+            rows.append({"label": label, "horizon": h, "dm": res.statistic, "p_value": res.pvalue})
+    return pd.DataFrame(rows).set_index(["label", "horizon"])
+
+
+def rolling_rmse(actual: pd.Series, forecasts: Mapping[str, pd.Series], window: int) -> pd.DataFrame:
+    """Rolling RMSE over ``window`` origins of each forecast (Figs. 3–4), indexed by origin."""
+    frame = pd.DataFrame({name: (fc - actual.loc[fc.index]) ** 2 for name, fc in forecasts.items()})
+    return frame.rolling(window).mean().pow(0.5)
+
+
+def training_mean_forecasts(target: pd.Series, split: Split, horizons: Sequence[int]) -> dict[int, pd.Series]:
+    """The constant forecast "mean of the training targets": what a network that learned nothing would say."""
+    out = {}
+    for h in horizons:
+        y = horizon_target(target, h)
+        test = split.origins("test", h)
+        out[h] = pd.Series(y.loc[split.origins("train", h)].mean(), index=test, name="training mean")
+    return out
+
+
+def forecast_rows(forecasts: Mapping[str, Mapping[int, pd.Series]], target: pd.Series, *, asset: str, variant: str,
+                  split: str) -> pd.DataFrame:
+    """Test forecasts of every network as forecast-store rows (:func:`volrep.store.forecast_rows`)."""
+    rows = [store.forecast_rows(fc, horizon_target(target, h).loc[fc.index], chapter="07_cnn_lstm_mtf", model=label,
+                                asset=asset, variant=variant, target="rv_point", horizon=h, split=split)
+            for label, by_h in forecasts.items() for h, fc in by_h.items()]
+    return pd.concat(rows, ignore_index=True)

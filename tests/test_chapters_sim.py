@@ -9,7 +9,9 @@ from volrep.runner import chapters, run_chapter
 #: Smaller knobs where the quick profile is still slow: the test checks that the code path runs, not its numbers.
 SMALL = {"05_transfer_lstm": {"seeds": 1, "pretrain_epochs": 2, "finetune_epochs": 1, "techlog_epochs": 1, "sim_days": 800},
          "06_hybrids": {"seeds": 2, "max_epochs": 2, "finetune_epochs": 1, "sim_days": 800},
-         "07_cnn_lstm_mtf": {"epochs": 1, "horizons": [1, 7], "headline_seeds": 1, "sim_days": 300}}
+         "07_cnn_lstm_mtf": {"epochs": 1, "horizons": [1, 7], "headline_seeds": 1, "sim_days": 300},
+         "08_deepvol": {"steps": 5, "variant_steps": 5, "case2_steps": 5, "finetune_stocks": 2, "finetune_steps": 2,
+                        "sim_days": 600, "sim_stocks": 140, "n_portfolios": 20}}
 
 
 @pytest.mark.parametrize("chapter", chapters())

@@ -17,13 +17,7 @@ from volrep.models import deepvol as dv
 SMALL = dv.DeepVolConfig(layers=2, hidden=8)
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Tiny networks run fastest on one thread; on a busy machine extra threads only wait (restored after)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def small_model(seed: int = 0, config: dv.DeepVolConfig = SMALL) -> dv.DeepVol:
@@ -265,3 +259,87 @@ def test_forecast_sigma_runs_over_the_whole_history() -> None:
     assert cut.iloc[-1] == pytest.approx(out[0].iloc[24], rel=1e-6)
     together = dv.forecast_sigma(model, series, batch_size=8)
     np.testing.assert_allclose(together[1], out[1], rtol=1e-6)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Sizes, cropping and the training loop
+# --------------------------------------------------------------------------------------------------------------
+def test_parse_config_reads_names_and_layers_by_hidden() -> None:
+    assert dv.parse_config("paper") is dv.PAPER and dv.parse_config("authors_code") is dv.AUTHORS_CODE
+    assert dv.parse_config("3x64") == dv.DeepVolConfig(3, 64, 0.0)
+    assert dv.parse_config(SMALL) is SMALL
+    assert dv.build_model("2x8", device="cpu").lstm.num_layers == 2
+    for bad in ("3x", "x64", "0x64", "huge"):
+        with pytest.raises(ConfigError):
+            dv.parse_config(bad)
+
+
+def test_crop_batch_keeps_a_random_stretch_of_each_series() -> None:
+    rng = np.random.default_rng(0)
+    series = [np.arange(1.0, n + 1) for n in (40, 7, 25)]
+    batch = dv.pad_batch(series, ["a", "b", "c"])
+    cropped = dv.crop_batch(batch, 10, np.random.default_rng(3))
+    assert cropped.lengths.tolist() == [10, 7, 10] and cropped.returns.shape == (3, 10)
+    assert torch.equal(cropped.mask.sum(dim=1), cropped.lengths)
+    for row, s in enumerate(series):
+        kept = cropped.returns[row, : int(cropped.lengths[row])].numpy()
+        start = int(kept[0]) - 1  # the values are 1, 2, …: a stretch is consecutive and inside the series
+        np.testing.assert_array_equal(kept, s[start : start + kept.size])
+    assert (cropped.returns[1, 7:] == 0).all()  # the short series is kept whole and padded with zeros
+    starts = {int(dv.crop_batch(batch, 10, rng).returns[0, 0]) for _ in range(200)}
+    assert starts == set(range(1, 32))  # every start 0 … 40 − 10 is drawn
+    with pytest.raises(ConfigError):
+        dv.crop_batch(batch, 1, rng)
+
+
+@pytest.fixture(scope="module")
+def garch_panel():
+    """40 one-factor GARCH stocks over 800 days (percent returns) and their true σ."""
+    from volrep.chapters.deepvol import panel_returns, simulate_stock_prices
+
+    prices, truth = simulate_stock_prices(40, 800, seed=1, late_listings=0)
+    returns, _ = panel_returns(prices, start=prices["date"].min(), end=prices["date"].max())
+    return returns, truth
+
+
+def test_training_lowers_the_nll_and_learns_the_true_sigma(garch_panel) -> None:
+    returns, truth = garch_panel
+    pool = dv.ReturnPool.from_frame(returns, end=returns.index[599])
+    seed_everything(0)
+    model = dv.DeepVol(dv.DeepVolConfig(1, 16))
+    history = dv.train_deepvol(model, pool, steps=250, seed=0, lr=1e-2, n_real=16, n_portfolios=16, window=150,
+                               device="cpu")
+    assert history.steps == 250 and history.seconds > 0 and not model.training
+    assert np.mean(history.loss[-20:]) < np.mean(history.loss[:10]) - 0.7
+    # Out of sample (days 601 …, never in a training batch) the forecasts track the true conditional σ.
+    sigma = dv.forecast_sigma(model, [returns[c].iloc[1:] for c in returns.columns])
+    corr = [np.corrcoef(truth[c].iloc[602:], s.iloc[600:-1])[0, 1] for c, s in zip(returns.columns, sigma)]
+    assert np.mean(corr) > 0.6 and np.min(corr) > 0.3
+    assert history.smoothed(10).index[0] == 1 and len(history.smoothed(10)) == 250
+
+
+def test_training_is_deterministic_and_fine_tunes_on_one_series(garch_panel) -> None:
+    returns, _ = garch_panel
+    pool = dv.ReturnPool.from_frame(returns, end=returns.index[399])
+    runs = []
+    for _ in range(2):
+        seed_everything(5)
+        model = dv.DeepVol(dv.DeepVolConfig(1, 8, dropout=0.2))
+        h = dv.train_deepvol(model, pool, steps=6, seed=5, n_real=4, n_portfolios=4, window=50, device="cpu")
+        runs.append((h.loss, [p.detach().clone() for p in model.parameters()]))
+    assert runs[0][0] == runs[1][0] and all(torch.equal(a, b) for a, b in zip(runs[0][1], runs[1][1]))
+    one = dv.ReturnPool.from_frame(returns[[returns.columns[0]]], end=returns.index[399])
+    h = dv.train_deepvol(model, one, steps=3, seed=1, lr=1e-4, n_real=8, n_portfolios=0, window=50, device="cpu")
+    assert h.steps == 3  # 8 stretches of the single series per batch, no portfolio
+
+
+def test_training_rejects_bad_settings_and_non_finite_losses(garch_panel) -> None:
+    returns, _ = garch_panel
+    pool = dv.ReturnPool.from_frame(returns, end=returns.index[99])
+    model = dv.DeepVol(dv.DeepVolConfig(1, 4))
+    for kwargs in ({"steps": 0}, {"steps": 1, "lr": 0.0}, {"steps": 1, "clip": 0.0}):
+        with pytest.raises(ConfigError):
+            dv.train_deepvol(model, pool, seed=0, device="cpu", **kwargs)
+    huge = dv.ReturnPool.from_frame(returns.iloc[:100] * 1e30)  # y² / σ² overflows float32
+    with pytest.raises(FloatingPointError, match="step 1"):
+        dv.train_deepvol(model, huge, steps=2, seed=0, n_real=2, n_portfolios=0, device="cpu")

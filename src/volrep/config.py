@@ -65,6 +65,16 @@ CHAPTER_SETTINGS: dict[str, dict[str, dict[str, object]]] = {
                  "mtf_sizes": (48, 32, 24, 16, 12, 8, 6, 4), "full_size_finest": True, "selection_grid": "paper",
                  "study_horizons": (1, 7, 14, 30, 60), "study_cnn": True, "sim_days": 1_000},
     },
+    "08_deepvol": {
+        "quick": {"model_size": "3x64", "variant_size": "authors_code", "steps": 200, "variant_steps": 200,
+                  "case2_steps": 120, "window": 200, "garch_refit": "none", "garch_workers": 1, "n_train": 100,
+                  "n_portfolios": 100, "finetune_stocks": 10, "finetune_steps": 30, "sim_stocks": 160,
+                  "sim_days": 2_000},
+        "full": {"model_size": "paper", "variant_size": "authors_code", "steps": 1_500, "variant_steps": 1_500,
+                 "case2_steps": 1_500, "window": 0, "garch_refit": "daily", "garch_workers": 2, "n_train": 100,
+                 "n_portfolios": 300, "finetune_stocks": 50, "finetune_steps": 100, "sim_stocks": 160,
+                 "sim_days": 4_600},
+    },
 }
 
 

@@ -325,3 +325,81 @@ DHANSOIA_TABLE6 = {"Transfer LSTM": (-7.63, 0.001), "LSTM (scratch)": (-7.31, 0.
 
 #: The failed technical-indicator experiment (``lstm_technical_indicators_btc_hourly_log.txt``): test-set numbers.
 TECHLOG_TEST = {"mse": 20785.670576, "mae": 119.816390, "r2": -0.0055, "first_epoch_loss": 457413.75}
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Liu, Tran, Wang, Gerlach & Kohn (2023), DeepVol
+# --------------------------------------------------------------------------------------------------------------
+#: Row labels of Liu et al.'s Tables 2, 3 and 5, as the keys of ``volrep.evaluate.risk_metrics``.
+LIU_METRICS = ("violation_ratio_1%", "qloss_1%", "joint_loss_1%", "violation_ratio_2.5%", "qloss_2.5%",
+               "joint_loss_2.5%", "nll")
+
+
+def _liu_table(groups: tuple[str, str], values: list[list[float]]) -> pd.DataFrame:
+    """A Liu et al. risk table: rows :data:`LIU_METRICS`; columns (group, GARCH | DeepVol | rate); rates as shares."""
+    columns = pd.MultiIndex.from_product([groups, ["GARCH", "DeepVol", "rate"]], names=["group", "column"])
+    frame = pd.DataFrame(values, index=pd.Index(LIU_METRICS, name="metric"), columns=columns, dtype=float)
+    rate = frame.columns.get_level_values("column") == "rate"
+    frame.loc[:, rate] = frame.loc[:, rate] / 100.0
+    return frame
+
+
+def liu_table2() -> pd.DataFrame:
+    """Liu et al. (2023) Table 2: GARCH(1, 1) and DeepVol on the 100 training stocks (S&P 500 members).
+
+    Columns ``train`` (January 2005 – August 2019) and ``test`` (September 2019 – March 2023), each with the
+    averages over stocks of GARCH and DeepVol and the "Rate" (share of stocks on which DeepVol is better; printed
+    in percent, stored as a share). Rows: violation ratio α̂/α, Qloss (a sum over the period), JointLoss at 1 %
+    and 2.5 %, and the NLL — percent returns.
+    """
+    return _liu_table(("train", "test"), [
+        [1.53, 1.26, 91, 1.97, 1.60, 84],
+        [248, 241, 92, 76, 72, 80],
+        [2.90, 2.85, 94, 3.16, 3.05, 89],
+        [1.05, 0.88, 95, 1.35, 1.15, 81],
+        [467, 459, 84, 143, 138, 78],
+        [2.58, 2.55, 94, 2.81, 2.75, 90],
+        [1.91, 1.90, 85, 2.09, 2.07, 93],
+    ])
+
+
+def liu_table3() -> pd.DataFrame:
+    """Liu et al. (2023) Table 3: test-period results on the 305 new stocks and 300 artificial portfolios of them.
+
+    Column groups ``new stocks`` and ``portfolios`` (the paper's "New portfolios"), laid out as
+    :func:`liu_table2`. The printed row label "Qloss_2.5%" is read as Qloss (2.5 %).
+    """
+    return _liu_table(("new stocks", "portfolios"), [
+        [2.02, 1.65, 79, 1.98, 1.45, 100],
+        [79, 74, 86, 46, 42, 100],
+        [3.20, 3.08, 90, 2.58, 2.41, 100],
+        [1.33, 1.14, 79, 1.69, 1.14, 100],
+        [146, 141, 84, 92, 88, 100],
+        [2.84, 2.77, 90, 2.34, 2.25, 100],
+        [2.11, 2.09, 90, 1.63, 1.62, 77],
+    ])
+
+
+def liu_table5() -> pd.DataFrame:
+    """Liu et al. (2023) Table 5: the global market (4,470 stocks of nine exchanges, 2000 – April 2023).
+
+    Laid out as :func:`liu_table2` (``train`` and ``test``). The paper does not state the split date.
+    """
+    return _liu_table(("train", "test"), [
+        [1.48, 1.28, 79, 1.67, 1.39, 71],
+        [304, 299, 79, 76, 71, 79],
+        [3.15, 3.09, 79, 3.28, 3.14, 79],
+        [1.03, 0.89, 82, 1.13, 0.96, 73],
+        [589, 583, 73, 143, 138, 79],
+        [2.86, 2.82, 81, 2.95, 2.86, 82],
+        [2.22, 2.18, 79, 2.29, 2.23, 86],
+    ])
+
+
+#: Liu et al. (2023) Table 4: stocks per exchange in case study 2 (market capitalisation above USD 10 billion).
+LIU_TABLE4 = {"Australian Stock Exchange Ltd": 26, "The Stock Exchange of Hong Kong Ltd": 208,
+              "National Stock Exchange of India": 294, "NASDAQ Global Select Consolidated": 541,
+              "Shanghai Stock Exchange": 548, "Sbi Japannext Co Ltd": 595, "London Stock Exchange": 640,
+              "Shenzhen Stock Exchange": 647, "NYSE Consolidated": 971}
+#: The total printed under Table 4.
+LIU_TABLE4_TOTAL = 4470

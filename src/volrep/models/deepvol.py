@@ -45,6 +45,19 @@ portfolios, every draw from one seeded :class:`numpy.random.Generator`.
 No look-ahead: a pool holds only the dates up to its ``end`` (:meth:`ReturnPool.from_frame`), so portfolios and
 batches built for training from a pool cut at the end of the training period contain no later return.
 
+Training (:func:`train_deepvol`)
+--------------------------------
+DeepVol has its own small loop rather than :func:`volrep.train.fit`: ``fit`` shuffles a fixed set of
+``(x, y)`` arrays, whereas every DeepVol mini-batch holds *freshly drawn* portfolios of different lengths
+(§2.3), and the paper trains a fixed number of Adam steps at a fixed learning rate with no validation-based
+early stopping or scheduler. The loop reuses ``fit``'s deterministic-kernel context and its non-finite-loss
+rule. Real series are taken in epochs (each pass over a random permutation of the pool), so every stock is
+seen equally often. Optionally (``window``) each series of a batch is cut to a random stretch of ``window``
+consecutive returns (:func:`crop_batch`): the LSTM then starts from a zero state inside the history, and a
+step costs ``window / T`` of a full-length one. The paper trains on whole series; windows are this project's
+shortcut for CPU runs, and at forecast time the model still reads the whole history (:func:`forecast_sigma`).
+The same loop fine-tunes a trained model on one stock (a pool of one series, ``n_portfolios=0``).
+
 Units
 -----
 The network and the loss take returns in whatever units they are given, and σ comes out in the same units. The
@@ -60,8 +73,11 @@ Hochreiter, S., & Schmidhuber, J. (1997). Long short-term memory. *Neural Comput
 
 from __future__ import annotations
 
+import math
+import re
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -70,10 +86,13 @@ import torch
 from torch import nn
 from torch.nn.functional import softplus
 from torch.nn.utils.rnn import pad_sequence
+from tqdm import tqdm
 
 from volrep.config import device as default_device
+from volrep.config import seed_everything
 from volrep.data.clean import require_return_panel
 from volrep.errors import ConfigError, DataError
+from volrep.train import _deterministic
 
 __all__ = [
     "AUTHORS_CODE",
@@ -89,12 +108,16 @@ __all__ = [
     "DeepVolConfig",
     "Portfolio",
     "ReturnPool",
+    "TrainingHistory",
     "batch_loss",
     "build_model",
+    "crop_batch",
     "forecast_sigma",
     "nll_loss",
     "pad_batch",
+    "parse_config",
     "random_portfolio",
+    "train_deepvol",
     "training_batch",
 ]
 
@@ -193,17 +216,30 @@ class DeepVol(nn.Module):
         return softplus(self.head(self.dropout(states))).squeeze(-1) + SIGMA_FLOOR
 
 
+def parse_config(config: DeepVolConfig | str) -> DeepVolConfig:
+    """A size from a name of :data:`CONFIGS` or a ``"<layers>x<hidden>"`` string (no dropout), e.g. ``"3x64"``.
+
+    The string form lets a notebook parameter ask for a scaled-down network, e.g. the paper's depth at a smaller
+    width for a CPU run.
+    """
+    if isinstance(config, DeepVolConfig):
+        return config
+    if config in CONFIGS:
+        return CONFIGS[config]
+    match = re.fullmatch(r"(\d+)x(\d+)", str(config))
+    if match is None:
+        raise ConfigError(f"unknown DeepVol configuration {config!r}; choose one of {', '.join(CONFIGS)} or "
+                          "'<layers>x<hidden>' such as '3x64'")
+    return DeepVolConfig(layers=int(match[1]), hidden=int(match[2]))
+
+
 def build_model(config: DeepVolConfig | str = "paper", device: str | None = None) -> DeepVol:
-    """A fresh :class:`DeepVol` of a named (:data:`CONFIGS`) or given size, on ``device``.
+    """A fresh :class:`DeepVol` of a named or given size (:func:`parse_config`), on ``device``.
 
     ``device`` defaults to :func:`volrep.config.device` (CUDA when present). Initial weights come from PyTorch's
     global generator: call :func:`volrep.config.seed_everything` first.
     """
-    if isinstance(config, str):
-        if config not in CONFIGS:
-            raise ConfigError(f"unknown DeepVol configuration {config!r}; choose one of {', '.join(CONFIGS)}")
-        config = CONFIGS[config]
-    return DeepVol(config).to(torch.device(device or default_device()))
+    return DeepVol(parse_config(config)).to(torch.device(device or default_device()))
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -530,3 +566,152 @@ def training_batch(
     portfolios = [random_portfolio(pool, rng, size) for _ in range(n_portfolios)]
     series = [pool.series(int(i)) for i in real] + [p.returns for p in portfolios]
     return pad_batch([s.to_numpy() for s in series], [str(s.name) for s in series], min_length=2)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Training
+# --------------------------------------------------------------------------------------------------------------
+def crop_batch(batch: Batch, window: int, rng: np.random.Generator) -> Batch:
+    """Cut every series of a batch to a random stretch of at most ``window`` consecutive returns.
+
+    A series of length ``n > window`` keeps returns ``[s, s + window)`` with ``s`` uniform on ``{0, …, n − window}``
+    (one draw per row, in row order); shorter series are kept whole. The result is padded with zeros as
+    :func:`pad_batch` pads.
+    """
+    if window < 2:
+        raise ConfigError(f"window must be at least 2 returns (one input, one target), got {window}")
+    lengths = batch.lengths.numpy()
+    start = rng.integers(0, np.maximum(lengths - window, 0) + 1)
+    kept = np.minimum(lengths, window)
+    columns = np.minimum(start[:, None] + np.arange(int(kept.max())), batch.returns.shape[1] - 1)
+    new_lengths = torch.from_numpy(kept.astype(np.int64))
+    mask = torch.arange(columns.shape[1]) < new_lengths[:, None]
+    returns = torch.gather(batch.returns, 1, torch.from_numpy(columns).to(batch.returns.device))
+    returns = torch.where(mask.to(returns.device), returns, torch.zeros((), dtype=returns.dtype, device=returns.device))
+    return Batch(returns, new_lengths, mask.to(batch.mask.device), batch.names)
+
+
+@dataclass
+class TrainingHistory:
+    """What :func:`train_deepvol` did.
+
+    Attributes
+    ----------
+    loss
+        Training loss (eq. 5 on the step's mini-batch, dropout on) of every step, in order.
+    seconds
+        Wall-clock time of the whole run.
+    """
+
+    loss: list[float] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def steps(self) -> int:
+        """Number of optimiser steps taken."""
+        return len(self.loss)
+
+    def smoothed(self, span: int = 50) -> pd.Series:
+        """The loss by step (1-based) as an exponential moving average over ``span`` steps (for plots)."""
+        series = pd.Series(self.loss, index=pd.RangeIndex(1, self.steps + 1, name="step"), name="loss")
+        return series.ewm(span=span).mean()
+
+
+def _real_positions(queue: np.ndarray, n: int, pool_size: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """The next ``n`` pool positions of an endless stream of random permutations, and what is left of the queue."""
+    while queue.size < n:
+        queue = np.concatenate([queue, rng.permutation(pool_size)])
+    return queue[:n], queue[n:]
+
+
+def train_deepvol(
+    model: DeepVol,
+    pool: ReturnPool,
+    *,
+    steps: int,
+    seed: int,
+    lr: float = LEARNING_RATE,
+    n_real: int = BATCH_REAL,
+    n_portfolios: int = BATCH_PORTFOLIOS,
+    size: tuple[int, int] = PORTFOLIO_SIZE,
+    window: int | None = None,
+    reduction: Reduction = "series",
+    clip: float | None = None,
+    device: str | None = None,
+    progress: bool = False,
+) -> TrainingHistory:
+    """Train ``model`` in place on mini-batches of real series and fresh artificial portfolios (§2.3, eq. 5).
+
+    Parameters
+    ----------
+    model
+        A :class:`DeepVol` (its initial weights are not touched before the first step). It is moved to
+        ``device`` and left there in evaluation mode.
+    pool
+        The training series, cut at the end of the training period (:meth:`ReturnPool.from_frame`).
+    steps
+        Adam steps (the paper states no number of epochs).
+    seed
+        Seeds PyTorch (dropout) and the generator of every draw: the same seed gives the same weights on CPU.
+    lr
+        Adam's fixed learning rate (Table 1: 1e-3; lower it for fine-tuning).
+    n_real, n_portfolios, size
+        Real series and portfolios per mini-batch (32 + 32) and the portfolio size range (20–30). Real series
+        are taken in epochs over the pool (module docstring); ``n_real`` may exceed the pool's size (a pool of
+        one stock gives ``n_real`` stretches of it).
+    window
+        Cut every series of a batch to a random stretch of this many returns (:func:`crop_batch`); ``None``
+        (the paper) trains on whole series.
+    reduction
+        How eq. (5) weights series of different lengths (:func:`nll_loss`).
+    clip
+        Clip the gradient's global norm to this value (the authors' code clips at 1; the paper does not say).
+        ``None``: no clipping.
+    device
+        Default :func:`volrep.config.device` (CUDA when present).
+    progress
+        Show a tqdm bar over steps.
+
+    Returns
+    -------
+    TrainingHistory
+
+    Raises
+    ------
+    ConfigError
+        Settings out of range.
+    FloatingPointError
+        If a step's loss is NaN or infinite (lower the learning rate, or clip).
+    """
+    if steps < 1 or not lr > 0 or n_real < 0 or (clip is not None and not clip > 0):
+        raise ConfigError(f"train_deepvol needs steps >= 1, lr > 0, n_real >= 0 and clip > 0 or None; got "
+                          f"steps={steps}, lr={lr}, n_real={n_real}, clip={clip}")
+    dev = torch.device(device or default_device())
+    seed_everything(seed)
+    rng = np.random.default_rng(seed)
+    model.to(device=dev, dtype=torch.float32).train()
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    history = TrainingHistory()
+    queue = np.empty(0, dtype=np.int64)
+    start = time.perf_counter()
+    with _deterministic(dev), tqdm(range(1, steps + 1), desc="DeepVol", unit="step", disable=not progress) as bar:
+        for step in bar:
+            real, queue = _real_positions(queue, n_real, pool.n_series, rng)
+            batch = training_batch(pool, rng, real=real, n_portfolios=n_portfolios, size=size)
+            if window is not None:
+                batch = crop_batch(batch, window, rng)
+            optimizer.zero_grad()
+            loss = batch_loss(model, batch, reduction)
+            value = loss.item()
+            if not math.isfinite(value):
+                raise FloatingPointError(f"DeepVol loss became non-finite at step {step} ({value}); lower the "
+                                         "learning rate or clip the gradient")
+            loss.backward()
+            if clip is not None:
+                nn.utils.clip_grad_norm_(model.parameters(), clip)
+            optimizer.step()
+            history.loss.append(value)
+            bar.set_postfix(loss=f"{value:.4g}")
+    model.eval()
+    history.seconds = time.perf_counter() - start
+    return history

@@ -36,7 +36,7 @@ variant_size = None  # the variant network, same choices (None: the profile's; t
 steps = None  # Adam steps of the main model (None: the profile's value)
 variant_steps = None  # Adam steps of the variant
 case2_steps = None  # Adam steps of the case-study-2 model (indices)
-window = None  # train on random stretches of this many returns; 0 = whole series as in the paper (None: the profile's)
+window = None  # train on random stretches of this many returns; 0 means whole series, as in the paper (None: the profile's)
 garch_refit = None  # GARCH(1, 1) re-estimation on the test days: daily (the paper) or none (training-fit parameters)
 garch_workers = None  # processes for the daily GARCH refits
 n_train = None  # training stocks drawn at random (the paper: 100)

@@ -158,8 +158,9 @@ def _check_positive(**values: float) -> None:
 
 
 @contextmanager
-def _deterministic(dev: torch.device) -> Iterator[None]:
-    """Deterministic kernels for the duration of a fit (strict on CPU, warn-only on CUDA); restored afterwards."""
+def deterministic(dev: torch.device) -> Iterator[None]:
+    """Deterministic kernels for the duration of a training loop (strict on CPU, warn-only on CUDA); restored
+    afterwards. :func:`fit` and :func:`volrep.models.deepvol.train_deepvol` run inside it."""
     previous = (torch.are_deterministic_algorithms_enabled(), torch.is_deterministic_algorithms_warn_only_enabled())
     if dev.type == "cuda":
         os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
@@ -285,7 +286,7 @@ def fit(
     history = History()
     best_state: dict[str, torch.Tensor] = {}
     start = time.perf_counter()
-    with _deterministic(dev), tqdm(range(1, max_epochs + 1), desc="epochs", unit="epoch", disable=not progress) as bar:
+    with deterministic(dev), tqdm(range(1, max_epochs + 1), desc="epochs", unit="epoch", disable=not progress) as bar:
         for epoch in bar:
             history.lr.append(max(group["lr"] for group in optimizer.param_groups))
             train_loss = _train_epoch(model, loader, optimizer, criterion, dev)

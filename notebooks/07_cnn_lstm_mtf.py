@@ -179,7 +179,7 @@ run_table = ch.runs_frame(runs, truth)
 forecasts = {"HAR": benchmarks["HAR"], **ch.seed_mean_forecasts(runs), "GARCH(1, 1)": benchmarks["GARCH(1, 1)"],
              "training mean": benchmarks["training mean"]}
 rmse = ch4.error_table(forecasts, actual, "rmse")
-relative = ch.relative_power(rmse)
+relative = ch4.relative_table(rmse, "HAR")
 print(f"{len(runs)} networks trained in {run_table['seconds'].sum():.0f} s")
 
 # %% [markdown]
@@ -317,7 +317,7 @@ for name in ("huang_80_20", "huang_70_30"):
     r_fc = {"HAR": ch4.har_forecasts(d_rv, s, settings["study_horizons"], windows=targets.HAR_WINDOWS["huang"], kind="point")}
     r_fc |= ch.seed_mean_forecasts(ch.run_nets(study_specs, design, s, settings["study_horizons"], grid=ch.GRIDS["single"],
                                                seeds=[seed], epochs=EPOCHS))
-    robust[name] = ch.relative_power(ch4.error_table(r_fc, r_actual, "rmse"))
+    robust[name] = ch4.relative_table(ch4.error_table(r_fc, r_actual, "rmse"), "HAR")
 robust = pd.concat(robust)
 robust.round(2)
 
@@ -357,7 +357,7 @@ sim_runs = ch.run_nets([ch.NetSpec("10min"), ch.NetSpec("10min", "intraday", 16)
                        grid=ch.GRIDS["single"], seeds=HEADLINE_SEEDS, epochs=EPOCHS)
 sim_fc |= ch.seed_mean_forecasts(sim_runs)
 sim_fc["training mean"] = ch.training_mean_forecasts(sim_design.daily_rv, sim_split, sim_h)
-sim_rel = ch.relative_power(ch4.error_table(sim_fc, sim_actual, "rmse"))
+sim_rel = ch4.relative_table(ch4.error_table(sim_fc, sim_actual, "rmse"), "HAR")
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -400,8 +400,8 @@ print(claims_table["verdict"].value_counts().to_string())
 # ## Forecasts for chapter 09 and results
 
 # %%
-rows = ch.forecast_rows({k: v for k, v in forecasts.items() if k not in benchmarks}, truth, asset=asset,
-                        variant="sim" if asset == "sim" else "proper", split="huang_90_10")
+rows = ch4.forecast_rows({k: v for k, v in forecasts.items() if k not in benchmarks}, actual, chapter="07_cnn_lstm_mtf",
+                         asset=asset, variant="sim" if asset == "sim" else "proper", target="point", split="huang_90_10")
 store_path = store.save_forecasts("07_cnn_lstm_mtf", rows)
 results_path = report.write_results("07_cnn_lstm_mtf", profile, {
     "data_source": data_source, "sources": sources, "epochs": EPOCHS, "seeds": SEEDS, "headline_seeds": HEADLINE_SEEDS,

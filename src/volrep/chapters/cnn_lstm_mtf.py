@@ -34,12 +34,13 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from volrep import evaluate, store, train
+from volrep import evaluate, train
 from volrep.config import seed_everything
 from volrep.errors import ConfigError, DataError
 from volrep.models import mtf
 from volrep.models.nets import HuangCNNLSTM, HuangLSTM, start_sigmoid_at
 from volrep.papers import HUANG_GRID
+from volrep.rv import intervals_per_day
 from volrep.report import Claim
 from volrep.stats import diebold_mariano
 from volrep.targets import HAR_WINDOWS, MinMax, Split, har_features, horizon_target, sequence_windows
@@ -130,8 +131,8 @@ def binance_design(progress: bool = False) -> tuple[Design, pd.Series, dict]:
 
     dataset = data.load("binance_klines_15m", progress=progress)
     times, prices = rv.bar_observations(dataset.frame)
-    intraday = {f: intraday_rv(rv.grid_returns(times, prices, f, **BINANCE_WINDOW), _per_day(f), source=f"binance {f}")
-                for f in BINANCE_FREQS}
+    intraday = {f: intraday_rv(rv.grid_returns(times, prices, f, **BINANCE_WINDOW), intervals_per_day(f),
+                               source=f"binance {f}") for f in BINANCE_FREQS}
     daily_rv = intraday[BINANCE_FREQS[0]].sum(axis=1).rename("rv")
     returns = rv.grid_returns(times, prices, "1D", **BINANCE_WINDOW)
     returns.index = returns.index.tz_localize(None)
@@ -159,7 +160,7 @@ def simulated_design(days: int, seed: int) -> tuple[Design, pd.Series, dict]:
     pa = rv.preaveraged_rv(ticks["timestamp"], ticks["price"], "10min", fallback="rv", start=start,
                            end=start + pd.Timedelta(days=days))
     pa.index = pa.index.tz_localize(None)
-    intraday = {"10min": intraday_from_variances(pa, _per_day("10min"), source="simulated 10-minute RV")}
+    intraday = {"10min": intraday_from_variances(pa, intervals_per_day("10min"), source="simulated 10-minute RV")}
     daily_rv = intraday["10min"].sum(axis=1).rename("rv")
     iv = market.integrated_variance("1D")
     iv.index = pd.DatetimeIndex(iv.index.tz_localize(None), name="day")
@@ -242,7 +243,7 @@ def table_specs(freq: str, sizes: Sequence[int], coarser: Sequence[str] = (), *,
         once). Table 10's images are full-size (one pixel per interval): ``per_day`` of each frequency.
     """
     daily = [NetSpec("HAR"), NetSpec("HAR", "30 days", 30), NetSpec("HAR", "7 days", 7)]
-    full = {f: _per_day(f) for f in (freq, *coarser)}
+    full = {f: intervals_per_day(f) for f in (freq, *coarser)}
     return {
         "6": [NetSpec(freq), *(NetSpec(freq, "intraday", s) for s in sizes if full[freq] % s == 0)],
         "7": daily,
@@ -250,13 +251,6 @@ def table_specs(freq: str, sizes: Sequence[int], coarser: Sequence[str] = (), *,
         "10": [*daily[1:], *(NetSpec(f, "intraday", full[f]) for f in (*reversed(coarser), freq)
                              if f != freq or full_size_finest)],
     }
-
-
-def _per_day(freq: str) -> int:
-    per_day = pd.Timedelta(days=1) / pd.Timedelta(freq)
-    if per_day != int(per_day):
-        raise ConfigError(f"{freq} does not divide a day")
-    return int(per_day)
 
 
 @dataclass
@@ -440,11 +434,6 @@ def selection_table(frame: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def relative_power(errors: pd.DataFrame, benchmark: str = "HAR") -> pd.DataFrame:
-    """Huang eq. (9) in percent, 100 (1 − RMSE/RMSE_benchmark), row by row."""
-    return 100 * (1 - errors / errors.loc[benchmark])
-
-
 def paper_vs_ours(paper: pd.DataFrame, ours_relative: pd.DataFrame, specs: Sequence[NetSpec],
                   paper_input: Mapping[str, str]) -> pd.DataFrame:
     """Paper's relative power (Panel B) next to ours, for the networks of one table.
@@ -471,8 +460,8 @@ def paper_vs_ours(paper: pd.DataFrame, ours_relative: pd.DataFrame, specs: Seque
     paper_rel = paper["relative_pct"]
     for spec in specs:
         key = (spec.model, paper_input.get(spec.input, spec.input))
-        if spec.image == "intraday" and spec.size == _per_day(spec.sequence):
-            key = (f"MTF-{_per_day(key[1])}-CNN + LSTM", key[1])  # full-size image of the paper's frequency
+        if spec.image == "intraday" and spec.size == intervals_per_day(spec.sequence):
+            key = (f"MTF-{intervals_per_day(key[1])}-CNN + LSTM", key[1])  # full-size image of the paper's frequency
         if key not in paper_rel.index:
             continue
         for h in ours_relative.columns:
@@ -528,12 +517,3 @@ def training_mean_forecasts(target: pd.Series, split: Split, horizons: Sequence[
         test = split.origins("test", h)
         out[h] = pd.Series(y.loc[split.origins("train", h)].mean(), index=test, name="training mean")
     return out
-
-
-def forecast_rows(forecasts: Mapping[str, Mapping[int, pd.Series]], target: pd.Series, *, asset: str, variant: str,
-                  split: str) -> pd.DataFrame:
-    """Test forecasts of every network as forecast-store rows (:func:`volrep.store.forecast_rows`)."""
-    rows = [store.forecast_rows(fc, horizon_target(target, h).loc[fc.index], chapter="07_cnn_lstm_mtf", model=label,
-                                asset=asset, variant=variant, target="rv_point", horizon=h, split=split)
-            for label, by_h in forecasts.items() for h, fc in by_h.items()]
-    return pd.concat(rows, ignore_index=True)

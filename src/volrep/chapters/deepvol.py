@@ -45,6 +45,7 @@ from volrep.errors import ConfigError, DataError
 from volrep.models import deepvol as dv
 from volrep.models.garch import fit_garch
 from volrep.models.garch_panel import GARCH11, garch_panel_forecasts
+from volrep.papers import LIU_METRICS
 from volrep.report import Claim, numeric_verdict
 
 #: Case study 1's sample (§3.2): January 2005 to March 2023.
@@ -58,8 +59,7 @@ TRAIN_FRAC = 0.8
 #: Percent returns from decimal ones.
 PERCENT = 100.0
 #: The metric rows of Tables 2, 3 and 5, in the paper's order (keys of :func:`volrep.evaluate.risk_metrics`).
-METRICS = ("violation_ratio_1%", "qloss_1%", "joint_loss_1%", "violation_ratio_2.5%", "qloss_2.5%",
-           "joint_loss_2.5%", "nll")
+METRICS = LIU_METRICS
 #: Model labels of the tables.
 GARCH, DEEPVOL = "GARCH", "DeepVol"
 #: Fine-tuning (beyond the paper): Adam's learning rate, a tenth of pre-training's, and stretches per mini-batch.

@@ -68,8 +68,9 @@ def intraday_rv(returns: pd.Series, per_day: int, *, source: str) -> pd.DataFram
     Parameters
     ----------
     returns
-        Log returns on a regular calendar grid labelled by interval start (:func:`volrep.rv.grid_returns`), or
-        pre-averaged interval RVs already squared — see ``squared``; starting at midnight UTC, whole days only.
+        Log returns on a regular calendar grid labelled by interval start (:func:`volrep.rv.grid_returns`),
+        starting at midnight UTC, whole days only (interval variances that are already squared, such as
+        pre-averaged RV: :func:`intraday_from_variances`).
     per_day
         Intervals per day (96 for 15 minutes, 144 for 10 minutes).
     source

@@ -6,7 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -64,7 +64,6 @@ settings = config.chapter_settings(
     n_portfolios=n_portfolios, finetune_stocks=finetune_stocks, finetune_steps=finetune_steps, sim_stocks=sim_stocks,
     sim_days=sim_days)
 config.seed_everything(seed)
-config.set_torch_threads(1)  # one thread: deterministic, and immune to a busy machine
 report.use_style()
 pd.set_option("display.float_format", "{:.4g}".format)
 WINDOW = settings["window"] or None
@@ -138,7 +137,7 @@ ax.set(title="training NLL per mini-batch (EMA over 50 steps)", xlabel="step", y
 ax.legend();
 
 # %%
-# NBVAL_CHECK_OUTPUT
+# trained networks: checked within tolerance (volrep.regression), not digit by digit
 for name, h in (("main", history), ("variant", variant_history)):
     print(f"{name}: {h.steps} steps, NLL first 10 steps {np.mean(h.loss[:10]):.3f}, last 50 {np.mean(h.loss[-50:]):.3f}")
 
@@ -181,6 +180,10 @@ papers.liu_table2()
 
 # %%
 # NBVAL_CHECK_OUTPUT
+print(table2.loc[:, (slice(None), ch.GARCH)].round(3).to_string())
+
+# %%
+# trained networks: checked within tolerance (volrep.regression), not digit by digit
 print(table2.round(3).to_string())
 
 # %% [markdown]
@@ -195,6 +198,10 @@ papers.liu_table3()
 
 # %%
 # NBVAL_CHECK_OUTPUT
+print(table3.loc[:, (slice(None), ch.GARCH)].round(3).to_string())
+
+# %%
+# trained networks: checked within tolerance (volrep.regression), not digit by digit
 print(table3.round(3).to_string())
 
 # %% [markdown]
@@ -235,7 +242,7 @@ size_table = pd.DataFrame(size_rows).T
 size_table
 
 # %%
-# NBVAL_CHECK_OUTPUT
+# trained networks: checked within tolerance (volrep.regression), not digit by digit
 print(size_table[["qloss_1%", "joint_loss_1%", "nll"]].round(3).to_string())
 
 # %% [markdown]
@@ -270,7 +277,12 @@ papers.liu_table5()
 
 # %%
 # NBVAL_CHECK_OUTPUT
-print(f"{indices.shape[1]} indices, training pool to {case2.train_end:%Y-%m-%d}; training NLL last 50 steps {np.mean(history2.loss[-50:]):.3f}")
+print(f"{indices.shape[1]} indices, training pool to {case2.train_end:%Y-%m-%d}")
+print(table5.loc[:, (slice(None), ch.GARCH)].round(3).to_string())
+
+# %%
+# trained networks: checked within tolerance (volrep.regression), not digit by digit
+print(f"training NLL last 50 steps {np.mean(history2.loss[-50:]):.3f}")
 print(table5.round(3).to_string())
 transfer = ch.comparison_table({"test": {ch.DEEPVOL: tables2["test"]["DeepVol (US stocks)"], ch.GARCH: tables2["test"][ch.GARCH]}})
 print("US-stock model on the indices (test):", ", ".join(f"{m} {r.DeepVol:.3f} (rate {r.rate:.2f})" for m, r in transfer["test"].iterrows()))
@@ -290,6 +302,10 @@ rv_summary
 
 # %%
 # NBVAL_CHECK_OUTPUT
+print(rv_summary.loc[[ch.GARCH]].round(3).to_string())
+
+# %%
+# trained networks: checked within tolerance (volrep.regression), not digit by digit
 print(rv_summary.round(3).to_string())
 
 # %% [markdown]
@@ -318,7 +334,7 @@ finetune_table = pd.concat({
 finetune_table
 
 # %%
-# NBVAL_CHECK_OUTPUT
+# trained networks: checked within tolerance (volrep.regression), not digit by digit
 print(f"{len(chosen)} stocks, {settings['finetune_steps']} steps each")
 print(finetune_table.round(3).to_string())
 
@@ -338,7 +354,7 @@ claims_table = report.claims_frame(claims)
 claims_table
 
 # %%
-# NBVAL_CHECK_OUTPUT
+# trained networks: checked within tolerance (volrep.regression), not digit by digit
 print(claims_table.groupby("variant")["verdict"].value_counts().to_string())
 rates = claims_table[claims_table["id"].str.endswith("_rate")]
 print(rates.groupby(rates["id"].str.split(".").str[1])["verdict"].value_counts().to_string())

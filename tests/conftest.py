@@ -1,13 +1,5 @@
-"""Shared fixtures."""
+"""Shared fixtures.
 
-import pytest
-import torch
-
-
-@pytest.fixture(scope="module")
-def one_torch_thread():
-    """Tiny networks run fastest on one thread; on a busy machine extra threads only wait (restored after)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+``import volrep.train`` (which every network test reaches) pins PyTorch to one thread and ``import volrep`` asks
+MKL, oneDNN and ATen for their AVX2 kernels (``volrep.config``): the tests see what the chapters see.
+"""

@@ -103,7 +103,6 @@ def test_sigmoid_start_sets_the_untrained_forecast():
 
 
 def test_train_net_forecasts_stay_in_the_training_range_and_follow_the_level():
-    config.set_torch_threads(1)
     d = _design(300)
     split = targets.named_split(d.daily_rv.index, "huang_80_20")
     run = ch.train_net(ch.NetSpec("HAR"), d, split, 1, batch_size=32, neurons=5, epochs=100, seed=0)
@@ -119,7 +118,6 @@ def test_train_net_forecasts_stay_in_the_training_range_and_follow_the_level():
 
 
 def test_train_net_on_a_validation_split_forecasts_both_later_parts():
-    config.set_torch_threads(1)
     d = _design(200)
     split = targets.with_validation(targets.named_split(d.daily_rv.index, "huang_90_10"), 1 / 9)
     run = ch.train_net(ch.NetSpec("1h", "intraday", 4), d, split, 7, batch_size=64, neurons=3, epochs=2, seed=1)

@@ -15,7 +15,6 @@ from volrep.models import deepvol as dv
 from volrep.models.garch_panel import garch_panel_forecasts
 
 
-pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def long_prices() -> pd.DataFrame:

@@ -35,3 +35,34 @@ def test_seed_everything_is_deterministic():
     b = config.seed_everything(7).normal(size=5)
     np.testing.assert_array_equal(a, b)
     assert config.device() in ("cpu", "cuda")
+
+
+def test_portable_env_fills_only_what_the_environment_leaves_unset(monkeypatch):
+    monkeypatch.setenv("ATEN_CPU_CAPABILITY", "default")  # a user (or the portability check) chose another level
+    monkeypatch.delenv("MKL_CBWR", raising=False)
+    in_force = config.apply_portable_env()
+    assert in_force["ATEN_CPU_CAPABILITY"] == "default" and in_force["MKL_CBWR"] == "AVX2"
+
+
+def test_import_volrep_pinned_this_process():
+    import os
+
+    import torch
+
+    import volrep.train  # noqa: F401  (configures PyTorch)
+
+    for name in config.PORTABLE_ENV:
+        assert os.environ[name]
+    assert torch.get_num_threads() == config.torch_threads() == 1
+    summary = config.numerics_summary()
+    assert summary["torch_threads"] == 1 and summary["mkl_cbwr"] == os.environ["MKL_CBWR"]
+    # the level asked for, or no SIMD on a processor without it
+    assert summary["aten_cpu_capability"].lower() in (os.environ["ATEN_CPU_CAPABILITY"].lower(), "default")
+
+
+@pytest.mark.parametrize("name, value", [("VOLREP_TORCH_THREADS", "two"), ("VOLREP_TORCH_THREADS", "-1"),
+                                         ("VOLREP_ONEDNN", "yes")])
+def test_bad_torch_settings_name_the_variable(monkeypatch, name, value):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=name):
+        config.configure_torch()

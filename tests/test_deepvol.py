@@ -17,7 +17,6 @@ from volrep.models import deepvol as dv
 SMALL = dv.DeepVolConfig(layers=2, hidden=8)
 
 
-pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def small_model(seed: int = 0, config: dv.DeepVolConfig = SMALL) -> dv.DeepVol:

@@ -1,4 +1,4 @@
-"""Command line: ``python -m volrep data|chapter|book``.
+"""Command line: ``python -m volrep data|chapter|book|baselines|check|portability``.
 
 Examples
 --------
@@ -8,6 +8,10 @@ Examples
 ``python -m volrep chapter 02 -p sim_days 30``         run one chapter with other parameters
 ``python -m volrep book --profile quick``               run every chapter and build the HTML book
 ``python -m volrep baselines``                         re-execute notebooks/*.ipynb in place (nbval baselines)
+                                                       and record their claims in book/reference/quick
+``python -m volrep check .nbval-results``              compare a run's results with book/reference/quick
+``python -m volrep portability probe``                 which settings change the networks' last bits
+``python -m volrep portability matrix --jobs 2``       rerun the notebook checks as on other machines
 """
 
 from __future__ import annotations
@@ -43,8 +47,19 @@ def _parser() -> argparse.ArgumentParser:
     chapter.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("KEY", "VALUE"),
                          help="papermill parameter (repeatable), e.g. -p sim_days 30")
 
-    baselines = sub.add_parser("baselines", help="re-execute the committed notebooks in place (the nbval baselines)")
+    baselines = sub.add_parser("baselines", help="re-execute the committed notebooks in place (the nbval baselines) "
+                                                 "and record their claims in book/reference/quick")
     baselines.add_argument("names", nargs="*", help="chapters (default: all)")
+
+    check = sub.add_parser("check", help="compare a run's results with the committed reference, within tolerances")
+    check.add_argument("results", help="the run's results folder (VOLREP_RESULTS_DIR of the run)")
+    check.add_argument("--profile", default="quick", choices=PROFILES, help="which reference (book/reference/PROFILE)")
+
+    portability = sub.add_parser("portability", help="emulate other machines: which settings change the numbers "
+                                                     "(probe), and do the notebook checks pass under each (matrix)")
+    portability.add_argument("action", choices=["probe", "matrix"])
+    portability.add_argument("--jobs", type=int, default=1, help="settings run side by side (matrix)")
+    portability.add_argument("--keep", default=".portability", help="folder for each setting's results and logs")
 
     book = sub.add_parser("book", help="execute every chapter and build the HTML book")
     book.add_argument("--profile", default="full", choices=PROFILES)
@@ -71,16 +86,45 @@ def _data(action: str, names: list[str], every: bool) -> None:
                 raise VolrepError(f"{name}: some files are missing or corrupt (see above)")
 
 
+def _check(results: str, profile: str) -> int:
+    from pathlib import Path
+
+    from volrep.regression import check_results, findings_report, reference_dir
+
+    findings = check_results(Path(results), reference_dir(profile))
+    print(findings_report(findings))
+    return 1 if any(not f.ok for f in findings) else 0
+
+
+def _portability(action: str, jobs: int, keep: str) -> int:
+    from pathlib import Path
+
+    import pandas as pd
+
+    from volrep import portability
+
+    if action == "probe":
+        print(pd.DataFrame(portability.probe()).to_string(index=False))
+        return 0
+    rows = portability.matrix(keep=Path(keep), jobs=jobs)
+    print(portability.markdown_table(rows))
+    return 0 if all(r["passed"] for r in rows) else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "data":
             _data(args.action, args.names, args.all)
         elif args.command == "baselines":
-            from volrep.runner import chapters, refresh_baseline
+            from volrep.runner import refresh_baselines
 
-            for name in args.names or chapters():
-                print(f"baseline refreshed: {refresh_baseline(name)}")
+            for path in refresh_baselines(args.names):
+                print(f"baseline refreshed: {path}")
+        elif args.command == "check":
+            return _check(args.results, args.profile)
+        elif args.command == "portability":
+            return _portability(args.action, args.jobs, args.keep)
         elif args.command == "chapter":
             from volrep.runner import run_chapter
 

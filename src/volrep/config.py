@@ -15,6 +15,28 @@ VOLREP_RESULTS_DIR
 VOLREP_MIRROR_URL
     Base URL of an HTTP server with the mirror's layout: ``https://HOST/PATH`` is then downloaded from
     ``$VOLREP_MIRROR_URL/HOST/PATH`` (see :mod:`volrep.data.fetch`).
+VOLREP_TORCH_THREADS
+    PyTorch intra-op threads for every network of the book (default ``1``; ``0`` leaves PyTorch's own default).
+    See :func:`configure_torch`.
+VOLREP_ONEDNN
+    ``0`` turns PyTorch's oneDNN kernels off (default ``1``, on). See :func:`configure_torch`.
+
+Portable floating point
+-----------------------
+A network trained for hundreds of steps amplifies a difference in the last bit of one matrix product into a
+difference in the third digit of its test RMSE. The last bits depend on the kernels the CPU libraries choose
+at run time: MKL (matrix products), oneDNN (PyTorch's LSTM and convolution on CPU) and ATen's own vectorised
+kernels each pick code for the widest instruction set the processor has (AVX-512 on one machine, AVX2 on
+another; Intel and AMD get different MKL paths), and a reduction split over two threads adds in another
+order than one. :data:`PORTABLE_ENV` asks all three libraries for their AVX2 code, which every x86-64 processor
+since 2015 runs, and :func:`configure_torch` pins one thread. MKL documents its AVX2 branch as giving the same
+results on every processor that has AVX2; oneDNN and ATen run the same AVX2 code everywhere. So machines that
+differ only in processor and core count should compute the same numbers — which one machine cannot prove: what
+it can show is that each setting the pins fix does change the last bits (``python -m volrep portability
+probe``). A variable already set in the environment wins (that is how the portability check emulates other
+machines). Whatever the pins cannot cover — a processor without AVX2, another PyTorch or MKL release, a kernel
+that picks its blocking from the cache size — is what the tolerance-based regression check
+(:mod:`volrep.regression`) is for.
 """
 
 from __future__ import annotations
@@ -156,20 +178,98 @@ def device() -> str:
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
-def set_torch_threads(threads: int) -> int:
-    """Let PyTorch use ``threads`` CPU threads within an operation; return the previous number.
+#: Environment that makes MKL, oneDNN and ATen use the same (AVX2) kernels on every x86-64 processor that has
+#: AVX2 (module docstring). Applied with ``setdefault`` by :func:`apply_portable_env` when ``volrep`` is
+#: imported, i.e. before PyTorch initialises these libraries.
+PORTABLE_ENV: dict[str, str] = {
+    "MKL_CBWR": "AVX2",  # MKL's conditional numerical reproducibility: the AVX2 branch on Intel and AMD alike
+    "ONEDNN_MAX_CPU_ISA": "AVX2",  # oneDNN (LSTM, convolution): no AVX-512 or AMX kernels
+    "ATEN_CPU_CAPABILITY": "avx2",  # PyTorch's own vectorised kernels (activations, reductions)
+}
 
-    The small recurrent networks of chapters 05–06 (batches of 16–32 windows of 20 days) gain nothing from
-    intra-op parallelism, and on a busy machine two spinning threads made their training ten times slower than
-    one: those chapters train on one thread. Results on CPU are deterministic for a given thread count.
+
+def apply_portable_env() -> dict[str, str]:
+    """Set every variable of :data:`PORTABLE_ENV` that the environment does not set yet; return the values in force.
+
+    Called once by ``import volrep``. The libraries read these variables when they first run, so a process that
+    has already trained a network before importing ``volrep`` keeps the kernels it chose (see
+    :func:`numerics_summary`).
+    """
+    for name, value in PORTABLE_ENV.items():
+        os.environ.setdefault(name, value)
+    return {name: os.environ[name] for name in PORTABLE_ENV}
+
+
+def torch_threads() -> int:
+    """PyTorch intra-op threads for the book's networks: ``VOLREP_TORCH_THREADS`` (default 1; 0 = PyTorch's default)."""
+    raw = os.environ.get("VOLREP_TORCH_THREADS", "1")
+    try:
+        threads = int(raw)
+    except ValueError:
+        threads = -1
+    if threads < 0:
+        raise ConfigError(f"VOLREP_TORCH_THREADS={raw!r} is not a thread count; set a whole number >= 0 "
+                          "(1, the default, gives the same numbers on every machine; 0 leaves PyTorch's default)")
+    return threads
+
+
+def configure_torch() -> int:
+    """Pin PyTorch's intra-op threads to :func:`torch_threads` (unless 0) and honour ``VOLREP_ONEDNN``; return the
+    threads in force.
+
+    One thread, because (1) a reduction split over two threads adds in another order, so the thread count would
+    change the networks' numbers, and (2) the book's networks are small — batches of 16–64 short windows — and
+    gain nothing from intra-op parallelism: on a busy 2-core machine two spinning threads made chapter 06's
+    training ten times slower than one. ``VOLREP_ONEDNN=0`` turns oneDNN off (PyTorch's LSTM then runs on MKL
+    and ATen, 1.7–2.3 times slower), as on PyTorch builds without it. :mod:`volrep.train` calls this when it is
+    imported, so every network of the book trains and predicts under these settings.
     """
     import torch
 
-    if threads < 1:
-        raise ConfigError(f"threads must be at least 1, got {threads}")
-    previous = torch.get_num_threads()
-    torch.set_num_threads(threads)
-    return previous
+    threads = torch_threads()
+    if threads:
+        torch.set_num_threads(threads)
+    onednn = os.environ.get("VOLREP_ONEDNN", "1")
+    if onednn not in ("0", "1"):
+        raise ConfigError(f"VOLREP_ONEDNN={onednn!r}: set 1 (default, oneDNN on) or 0 (off)")
+    torch.backends.mkldnn.enabled = onednn == "1"
+    return torch.get_num_threads()
+
+
+def numerics_summary() -> dict[str, object]:
+    """What decides the last bits of the networks' numbers in this process: library versions, the kernels chosen,
+    threads. Written into every chapter's results file (``numerics``) so that two runs can be compared.
+
+    PyTorch's entries are ``None`` when the process has not imported PyTorch (chapters without networks).
+    """
+    import platform
+    import sys
+
+    torch = sys.modules.get("torch")
+    return {
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "torch": torch.__version__ if torch else None,
+        "machine": platform.machine(),
+        "processor": _processor_name(),
+        "aten_cpu_capability": torch.backends.cpu.get_cpu_capability() if torch else None,
+        "torch_threads": torch.get_num_threads() if torch else None,
+        "onednn": bool(torch.backends.mkldnn.is_available() and torch.backends.mkldnn.enabled) if torch else None,
+        **{name.lower(): os.environ.get(name, "") for name in PORTABLE_ENV},
+    }
+
+
+def _processor_name() -> str:
+    """The processor's model name (``/proc/cpuinfo`` on Linux, else :func:`platform.processor`)."""
+    import platform
+
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
 
 
 def repo_root() -> Path:

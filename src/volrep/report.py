@@ -24,7 +24,7 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from volrep.config import results_dir
+from volrep.config import numerics_summary, results_dir
 from volrep.errors import ConfigError
 from volrep.store import VARIANTS
 VERDICTS = ("reproduced", "partly", "not reproduced", "not comparable")
@@ -105,7 +105,12 @@ def _jsonable(x: object) -> object:
 
 
 def write_results(chapter: str, profile: str, data: dict, claims: Sequence[Claim], *, directory: Path | None = None) -> Path:
-    """Write ``<directory>/<chapter>.json`` (default ``book/results``) atomically and return its path."""
+    """Write ``<directory>/<chapter>.json`` (default ``book/results``) atomically and return its path.
+
+    Besides the claims, the file records the process's numerics (:func:`volrep.config.numerics_summary`: library
+    versions, processor, kernels, threads), so that a tolerance check (:mod:`volrep.regression`) can say on what
+    a baseline and a rerun differ.
+    """
     directory = Path(directory) if directory is not None else results_dir()
     directory.mkdir(parents=True, exist_ok=True)
     ids = [c.id for c in claims]
@@ -116,6 +121,7 @@ def write_results(chapter: str, profile: str, data: dict, claims: Sequence[Claim
         "chapter": chapter,
         "profile": profile,
         "data": _jsonable(data),
+        "numerics": numerics_summary(),
         "claims": [_jsonable(asdict(c)) for c in claims],
     }
     target = directory / f"{chapter}.json"
@@ -123,6 +129,7 @@ def write_results(chapter: str, profile: str, data: dict, claims: Sequence[Claim
     try:
         with os.fdopen(fd, "w") as fh:
             json.dump(payload, fh, indent=1, sort_keys=False)
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; results are read by whoever builds the book
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

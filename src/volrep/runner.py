@@ -9,12 +9,15 @@ The reviewed source of each chapter is ``notebooks/NN_name.py`` (jupytext percen
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Sequence
 
 from tqdm import tqdm
 
@@ -34,6 +37,20 @@ class ChapterRun:
     name: str
     output: Path
     seconds: float
+
+
+@contextmanager
+def _kernel_config() -> Iterator[object]:
+    """Kernels talk to the runner over IPC, not TCP on localhost: no port is opened, and ipykernel's "running over
+    TCP without encryption" warning no longer buries real ones. The sockets live in a private temporary folder
+    (removed afterwards), not in the notebook's folder, where a killed kernel would leave them behind."""
+    from traitlets.config import Config
+
+    with tempfile.TemporaryDirectory(prefix="volrep-kernel-") as sockets:
+        config = Config()
+        config.KernelManager.transport = "ipc"
+        config.KernelManager.ip = str(Path(sockets) / "kernel")
+        yield config
 
 
 def chapters(root: Path | None = None) -> list[str]:
@@ -93,14 +110,16 @@ def run_chapter(
     params = {"profile": profile, **dict(parameters or {})}
     start = time.perf_counter()
     try:
-        papermill.execute_notebook(
-            str(source),
-            str(output),
-            parameters=params,
-            cwd=str(source.parent),
-            kernel_name="python3",
-            progress_bar=False,
-        )
+        with _kernel_config() as kernel_config:
+            papermill.execute_notebook(
+                str(source),
+                str(output),
+                parameters=params,
+                cwd=str(source.parent),
+                kernel_name="python3",
+                progress_bar=False,
+                config=kernel_config,
+            )
     except PapermillExecutionError as err:
         raise ChapterError(
             f"chapter {name} ({source}) failed in cell {err.cell_index} (execution count {err.exec_count}): "
@@ -114,7 +133,8 @@ def refresh_baseline(name: str, *, root: Path | None = None) -> Path:
     """Re-execute ``notebooks/<name>.ipynb`` in place with its default (``quick``) parameters.
 
     The committed notebooks carry these outputs: they are the baseline nbval compares against. Cell timings
-    are not recorded, so that a rerun changes the file only where an output changed.
+    are not recorded, so that a rerun changes the file only where an output changed. The chapter's results go
+    where ``VOLREP_RESULTS_DIR`` points (see :func:`refresh_baselines`).
     """
     import nbformat
     from nbclient import NotebookClient
@@ -125,14 +145,41 @@ def refresh_baseline(name: str, *, root: Path | None = None) -> Path:
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
-    client = NotebookClient(nb, kernel_name="python3", record_timing=False, timeout=None,
-                            resources={"metadata": {"path": str(path.parent)}})
     try:
-        client.execute()
+        with _kernel_config() as kernel_config:
+            NotebookClient(nb, kernel_name="python3", record_timing=False, timeout=None,
+                           resources={"metadata": {"path": str(path.parent)}}, config=kernel_config).execute()
     except CellExecutionError as err:
         raise ChapterError(f"baseline of {path.name} failed: {err}") from None
     nbformat.write(nb, path)
     return path
+
+
+def refresh_baselines(names: Sequence[str] = (), *, root: Path | None = None) -> list[Path]:
+    """Refresh the committed notebooks (all, or ``names``) and record their claims as the quick reference.
+
+    The notebooks are the baseline of nbval's exact checks; ``book/reference/quick/<chapter>.json`` (claims and
+    forecast fingerprints of the same run, :func:`volrep.regression.write_reference`) is the baseline of the
+    tolerance-based check. Both come from one run, so they can never disagree.
+    """
+    from volrep.regression import reference_dir, write_reference
+
+    root = root or repo_root()
+    chosen = [resolve_chapter(n, root) for n in names] if names else chapters(root)
+    previous = os.environ.get("VOLREP_RESULTS_DIR")
+    paths = []
+    with tempfile.TemporaryDirectory(prefix="volrep-baselines-") as tmp:
+        os.environ["VOLREP_RESULTS_DIR"] = tmp  # inherited by the kernels
+        try:
+            for name in chosen:
+                paths.append(refresh_baseline(name, root=root))
+        finally:
+            if previous is None:
+                os.environ.pop("VOLREP_RESULTS_DIR")
+            else:
+                os.environ["VOLREP_RESULTS_DIR"] = previous
+        paths += write_reference(Path(tmp), reference_dir("quick", root), chosen)
+    return paths
 
 
 def write_scoreboard(root: Path | None = None) -> Path:

@@ -16,6 +16,11 @@ afterwards): on CPU the same seed gives bit-identical losses and weights. On CUD
 GPU runs are reproducible as far as cuDNN allows. The model's initial weights come from the global generator
 when the model is built: call :func:`~volrep.config.seed_everything` before building it.
 
+Importing this module pins PyTorch to one intra-op thread (:func:`volrep.config.configure_torch`) and
+``import volrep`` has already asked MKL, oneDNN and ATen for their AVX2 kernels
+(:data:`volrep.config.PORTABLE_ENV`): the same seed then gives the same numbers on other x86-64 machines too,
+as far as :mod:`volrep.regression` has measured (``python -m volrep portability``).
+
 References
 ----------
 Dhansoia, R. (2025). Cross-asset transfer learning for rough volatility forecasting. Appendix B (Table 8),
@@ -42,11 +47,13 @@ from torch.utils.data import BatchSampler, DataLoader, RandomSampler, TensorData
 from tqdm import tqdm
 
 from volrep.config import device as default_device
-from volrep.config import seed_everything
+from volrep.config import configure_torch, seed_everything
 from volrep.errors import ConfigError, DataError
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+
+configure_torch()
 
 #: Training losses by name.
 LOSSES: dict[str, Callable[[], nn.Module]] = {"mse": nn.MSELoss, "mae": nn.L1Loss, "huber": nn.HuberLoss}

@@ -1,0 +1,426 @@
+"""Regression check of a run's results against a committed reference, with stated tolerances.
+
+nbval compares printed cells digit by digit, which is right for what is the same on every machine (data, counts,
+econometrics) and wrong for what comes out of training a network: there the last bits of one matrix product
+differ between processors and libraries, and hundreds of gradient steps carry the difference into the third
+digit (``volrep.config``, "Portable floating point"). So every chapter's results file is checked here instead,
+claim by claim, against ``book/reference/<profile>/<chapter>.json`` — the claims of the run that recorded the
+committed notebooks — and every chapter's stored forecasts against a fingerprint in the same folder.
+
+Rules
+-----
+* The same claims, in any order: a claim missing or new fails. ``paper`` and ``variant`` must be equal.
+* ``ours``: a number must lie within the claim's :class:`Tolerance` of the reference (:func:`tolerance_for`);
+  text must be equal, except that the numbers quoted in the text of a network claim may move within tolerance.
+* ``verdict``: may differ from the reference only for a claim whose tolerance is not :data:`EXACT` and whose
+  number is within tolerance. A verdict is a step function of numbers that are within tolerance, so a flip means
+  that a threshold lies between the two numbers, i.e. within tolerance of both; every flip is listed.
+* Forecasts: per model, variant, target, horizon and split (assets and seeds pooled), the number of rows must be
+  equal and the mean forecast and the RMSE against the actual within the model's tolerance. Claims are averages
+  of errors and can hide a small shift of every forecast; the mean forecast does not.
+
+Tolerances
+----------
+:data:`EXACT` (relative 1e-9) for everything not produced by a trained network. The network tolerances
+(:data:`CLAIM_TOLERANCES`, :data:`FORECAST_TOLERANCES`) were set from the portability matrix
+(``python -m volrep portability matrix``): about twice the largest deviation that three emulated machines
+produced, each stated with that deviation. They differ by family because the families differ: the LSTMs of
+chapters 05–07 move in the fourth digit at most (a 1 % shift of one model's forecasts fails the check), Huang's
+CNN-LSTMs by up to 1 % and one of them jumps between two solutions, and the quick DeepVol (chapter 08) is chaotic:
+a last-bit change moves it like another seed, so its claims are checked at that coarse resolution only (its GARCH
+benchmark stays exact). The tests show that a 1 % shift of an LSTM's forecasts, another hidden size or a wrong
+metric fail the check.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from volrep.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """``|ours − reference| ≤ atol + rtol · |reference|``, and why that much.
+
+    Attributes
+    ----------
+    rtol, atol
+        Relative and absolute tolerance (``numpy.isclose``'s rule).
+    reason
+        One line: what varies, and how much was measured.
+    """
+
+    rtol: float
+    atol: float
+    reason: str
+
+    def allows(self, reference: float, value: float) -> bool:
+        """True if ``value`` is within tolerance of ``reference`` (both finite, or the same non-finite value)."""
+        if not (math.isfinite(reference) and math.isfinite(value)):
+            return reference == value or (math.isnan(reference) and math.isnan(value))
+        return abs(value - reference) <= self.atol + self.rtol * abs(reference)
+
+    def used(self, reference: float, value: float) -> float:
+        """The share of the tolerance the deviation uses (0 = identical, 1 = at the limit, > 1 = outside)."""
+        if not (math.isfinite(reference) and math.isfinite(value)):
+            return 0.0 if self.allows(reference, value) else math.inf
+        limit = self.atol + self.rtol * abs(reference)
+        gap = abs(value - reference)
+        return gap / limit if limit > 0 else (0.0 if gap == 0 else math.inf)
+
+
+#: What is the same on every machine: data, counts, econometrics (float noise of a different BLAS only).
+EXACT = Tolerance(1e-9, 1e-12, "not produced by a trained network: the same on every machine")
+
+# Network tolerances. A level (RMSE, NLL, loss) moves relatively; a percentage (gain or power vs a benchmark) or a
+# share (Rate, R², α) moves absolutely. Each was set at about twice the largest deviation that three emulated
+# machines produced (two threads; ATen without SIMD; native AVX-512 kernels: ``python -m volrep portability
+# matrix``), in brackets; oneDNN off and the cold cache were then run as a hold-out check (README, "Tests").
+LEVEL = Tolerance(0.01, 1e-9, "level from an LSTM (RMSE, MAE, loss): relative 1 % [0.11 %]")
+PERCENT = Tolerance(0.0, 1.0, "percentage from an LSTM (gain or power vs a benchmark): 1 pp [0.10 pp]")
+SHARE = Tolerance(0.0, 0.02, "R², correlation or weight from an LSTM: 0.02 [0.0001]")
+SEED_SHARE = Tolerance(0.0, 0.34, "share of 3 seeds with a positive gain: one seed whose gain is near 0 may flip [0]")
+DM = Tolerance(0.0, 0.25, "Diebold–Mariano statistic of LSTM forecasts: 0.25 [0]")
+FORECAST = Tolerance(0.003, 1e-9, "mean forecast or RMSE of an LSTM's forecasts: relative 0.3 % [0.1 %]")
+# Huang's CNN-LSTMs: max pooling and ReLUs turn a last-bit change into another pooled cell now and then.
+CNN_PERCENT = Tolerance(0.0, 2.0, "percentage from a CNN-LSTM on MTF images: 2 pp [0.8 pp]")
+CNN_FORECAST = Tolerance(0.025, 1e-9, "mean forecast or RMSE of a CNN-LSTM: relative 2.5 % [1.1 %]")
+# One CNN-LSTM (hourly MTF-24) lands in another solution under a last-bit change: its numbers are only sanity-checked.
+UNSTABLE_PERCENT = Tolerance(0.0, 20.0, "percentage from the quick MTF-24 CNN-LSTM, which jumps between two "
+                                        "solutions: 20 pp [9.6 pp]")
+UNSTABLE_FORECAST = Tolerance(0.15, 1e-9, "forecasts of the quick MTF-24 CNN-LSTM (two solutions): relative 15 % "
+                                          "[7.7 %]")
+# DeepVol's quick training (200 Adam steps on random stretches and fresh random portfolios) is chaotic: a last-bit
+# change moves it about as much as another seed would. Its claims are checked at that resolution only.
+DEEPVOL_LEVEL = Tolerance(0.2, 1e-9, "level from the quick DeepVol (violation ratio, losses, NLL): relative 20 % "
+                                     "[8.8 %]")
+DEEPVOL_RATE = Tolerance(0.0, 0.12, "Rate of the quick DeepVol vs GARCH over 100-298 stocks or portfolios: 0.12 "
+                                    "[0.06]")
+DEEPVOL_INDEX_RATE = Tolerance(0.0, 0.4, "Rate of the quick DeepVol vs GARCH over 31 indices: 0.4 [0.19, 6 indices]")
+DEEPVOL_FORECAST = Tolerance(0.2, 1e-9, "mean σ² forecast or RMSE of the quick DeepVol: relative 20 % [10.3 %]")
+
+#: ``(chapter, claim-id pattern, tolerance)``; the first match wins, a claim no rule matches is :data:`EXACT`.
+#: Patterns are :mod:`fnmatch` patterns on the claim id; an :data:`EXACT` rule keeps a benchmark's claims exact
+#: before a broader pattern.
+CLAIM_TOLERANCES: tuple[tuple[str, str, Tolerance], ...] = (
+    *(("05_transfer_lstm", f"dhansoia.T3.{net}.{metric}_*", LEVEL)
+      for net in ("lstm_from_scratch", "transfer_lstm") for metric in ("rmse", "mae")),
+    *(("05_transfer_lstm", f"dhansoia.T3.{net}.*", SHARE) for net in ("lstm_from_scratch", "transfer_lstm")),
+    ("05_transfer_lstm", "dhansoia.T4.transfer_beats_scratch_share_*", SEED_SHARE),
+    ("05_transfer_lstm", "dhansoia.T4.*", PERCENT),
+    ("05_transfer_lstm", "dhansoia.T5.*", PERCENT),
+    ("05_transfer_lstm", "techlog.train.first_epoch_loss", LEVEL),
+    ("05_transfer_lstm", "techlog.*", SHARE),
+    ("06_hybrids", "dhansoia.T5.*.vs_har_pct_*", PERCENT),
+    ("06_hybrids", "dhansoia.T5.*.rmse_*", LEVEL),
+    ("06_hybrids", "dhansoia.S5_4.*", SHARE),
+    ("06_hybrids", "dhansoia.S5_5.residual_correction_sd_*", LEVEL),
+    ("06_hybrids", "dhansoia.S5_5.har_residuals_noise_*", SHARE),
+    ("06_hybrids", "dhansoia.T6.*", DM),
+    ("07_cnn_lstm_mtf", "huang.T*.MTF-24-CNN+LSTM.*", UNSTABLE_PERCENT),
+    ("07_cnn_lstm_mtf", "huang.T*.MTF-*", CNN_PERCENT),
+    ("07_cnn_lstm_mtf", "huang.T6.best_cnn_lstm.*", CNN_PERCENT),
+    ("07_cnn_lstm_mtf", "huang.*", PERCENT),
+    ("08_deepvol", "deepvol.*_garch", EXACT),
+    ("08_deepvol", "deepvol.T5.*_rate", DEEPVOL_INDEX_RATE),
+    ("08_deepvol", "deepvol.*_rate", DEEPVOL_RATE),
+    ("08_deepvol", "deepvol.*", DEEPVOL_LEVEL),
+)
+
+#: ``(chapter, model pattern, tolerance)`` for the forecast fingerprints (mean forecast and RMSE per model).
+FORECAST_TOLERANCES: tuple[tuple[str, str, Tolerance], ...] = (
+    ("05_transfer_lstm", "HAR", EXACT),
+    ("05_transfer_lstm", "Moving Average", EXACT),
+    ("05_transfer_lstm", "*", FORECAST),
+    ("06_hybrids", "HAR", EXACT),
+    ("06_hybrids", "*", FORECAST),
+    ("07_cnn_lstm_mtf", "MTF-24-CNN*", UNSTABLE_FORECAST),
+    ("07_cnn_lstm_mtf", "MTF-*", CNN_FORECAST),
+    ("07_cnn_lstm_mtf", "*", FORECAST),
+    ("08_deepvol", "GARCH*", EXACT),
+    ("08_deepvol", "*", DEEPVOL_FORECAST),
+)
+
+
+def _first_match(rules: Iterable[tuple[str, str, Tolerance]], chapter: str, name: str) -> Tolerance:
+    for rule_chapter, pattern, tolerance in rules:
+        if rule_chapter == chapter and fnmatch.fnmatchcase(name, pattern):
+            return tolerance
+    return EXACT
+
+
+def tolerance_for(chapter: str, claim_id: str,
+                  rules: Iterable[tuple[str, str, Tolerance]] | None = None) -> Tolerance:
+    """The tolerance of one claim: the first rule of ``rules`` (default :data:`CLAIM_TOLERANCES`) that matches."""
+    return _first_match(CLAIM_TOLERANCES if rules is None else rules, chapter, claim_id)
+
+
+def forecast_tolerance_for(chapter: str, model: str,
+                           rules: Iterable[tuple[str, str, Tolerance]] | None = None) -> Tolerance:
+    """The tolerance of one model's forecast fingerprint (default rules :data:`FORECAST_TOLERANCES`)."""
+    return _first_match(FORECAST_TOLERANCES if rules is None else rules, chapter, model)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One difference between a run and its reference.
+
+    Attributes
+    ----------
+    chapter, item
+        Where: the chapter and the claim id (or the forecast group).
+    kind
+        ``"missing"``, ``"new"``, ``"paper"``, ``"variant"``, ``"ours"``, ``"verdict"``, ``"forecasts"`` or
+        ``"chapter"`` (the file itself: profile, missing file).
+    reference, current
+        The two values.
+    ok
+        False if the difference fails the check; True for differences the rules allow (verdict flips near a
+        threshold), which are reported all the same.
+    detail
+        Why it passes or fails, with the tolerance.
+    used, tolerance
+        For a number: the share of its tolerance the difference uses (:meth:`Tolerance.used`) and the tolerance;
+        else NaN and None.
+    """
+
+    chapter: str
+    item: str
+    kind: str
+    reference: object
+    current: object
+    ok: bool
+    detail: str
+    used: float = math.nan
+    tolerance: Tolerance | None = None
+
+
+def _is_number(x: object) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+def _text_within(reference: str, value: str, tol: Tolerance) -> bool:
+    """True if two texts differ only in numbers that are pairwise within ``tol`` (a claim stated in words that
+    quotes a network's number, e.g. "best OOS R2 0.0052")."""
+    if _NUMBER.sub("#", reference) != _NUMBER.sub("#", value):
+        return False
+    pairs = zip(_NUMBER.findall(reference), _NUMBER.findall(value))
+    return all(tol.allows(float(a), float(b)) for a, b in pairs)
+
+
+def compare_claims(reference: Mapping, current: Mapping,
+                   rules: Iterable[tuple[str, str, Tolerance]] | None = None) -> list[Finding]:
+    """Compare one chapter's results (``current``) with its reference; return every difference.
+
+    Parameters
+    ----------
+    reference, current
+        Results files as loaded from JSON (``{"chapter", "profile", "claims": [...]}``).
+    rules
+        Claim tolerances (default :data:`CLAIM_TOLERANCES`).
+    """
+    chapter = str(reference.get("chapter"))
+    rules = CLAIM_TOLERANCES if rules is None else tuple(rules)
+    findings: list[Finding] = []
+    if current.get("chapter") != chapter or current.get("profile") != reference.get("profile"):
+        return [Finding(chapter, "(results file)", "chapter", (chapter, reference.get("profile")),
+                        (current.get("chapter"), current.get("profile")), False,
+                        "chapter or profile differs: compare runs of the same chapter and profile")]
+    ref = {c["id"]: c for c in reference["claims"]}
+    cur = {c["id"]: c for c in current["claims"]}
+    for cid in ref.keys() - cur.keys():
+        findings.append(Finding(chapter, cid, "missing", ref[cid]["ours"], None, False, "claim not in this run"))
+    for cid in cur.keys() - ref.keys():
+        findings.append(Finding(chapter, cid, "new", None, cur[cid]["ours"], False,
+                                "claim not in the reference: rerun `python -m volrep reference` and review"))
+    for cid in sorted(ref.keys() & cur.keys()):
+        r, c = ref[cid], cur[cid]
+        for key in ("paper", "variant"):
+            if r[key] != c[key]:
+                findings.append(Finding(chapter, cid, key, r[key], c[key], False, f"{key} must not change"))
+        tol = tolerance_for(chapter, cid, rules)
+        within = True
+        if _is_number(r["ours"]) and _is_number(c["ours"]):
+            within = tol.allows(float(r["ours"]), float(c["ours"]))
+            if not within or r["ours"] != c["ours"]:
+                used = tol.used(float(r["ours"]), float(c["ours"]))
+                findings.append(Finding(chapter, cid, "ours", r["ours"], c["ours"], within,
+                                        f"{used:.2f} of the tolerance (rtol {tol.rtol:g}, atol {tol.atol:g}: "
+                                        f"{tol.reason})", used, tol))
+        elif r["ours"] != c["ours"]:
+            within = tol is not EXACT and _text_within(str(r["ours"]), str(c["ours"]), tol)
+            findings.append(Finding(chapter, cid, "ours", r["ours"], c["ours"], within,
+                                    "the same words, numbers within tolerance" if within else
+                                    "must be equal" if tol is EXACT else
+                                    f"other words, or a number outside tolerance ({tol.reason})"))
+        if r["verdict"] != c["verdict"]:
+            flip_ok = within and tol is not EXACT and r["ours"] != c["ours"]
+            findings.append(Finding(
+                chapter, cid, "verdict", r["verdict"], c["verdict"], flip_ok,
+                f"ours {r['ours']} -> {c['ours']}: a threshold lies between two numbers within tolerance" if flip_ok
+                else "verdict changed although our number did not move within a network tolerance"))
+    return findings
+
+
+#: Columns that identify a forecast group of the fingerprint (assets, seeds and dates pooled: chapter 08 has one
+#: asset per stock).
+FINGERPRINT_KEYS = ("model", "variant", "target", "horizon", "split")
+
+
+def forecast_fingerprint(rows: pd.DataFrame) -> list[dict]:
+    """Per forecast group (:data:`FINGERPRINT_KEYS`): rows, mean forecast and RMSE against the actual.
+
+    Three numbers per model: enough to notice a shifted or rescaled forecast, a model that lost rows, or a
+    broken target, without storing any forecast (they derive from third-party data).
+    """
+    error = rows["forecast"] - rows["actual"]
+    frame = rows.assign(sq=error * error)
+    grouped = frame.groupby(list(FINGERPRINT_KEYS), sort=True)
+    summary = grouped.agg(rows=("forecast", "size"), mean_forecast=("forecast", "mean"), mse=("sq", "mean"))
+    summary["rmse"] = np.sqrt(summary.pop("mse"))
+    out = []
+    for key, row in summary.iterrows():
+        item = dict(zip(FINGERPRINT_KEYS, key))
+        item["horizon"] = int(item["horizon"])
+        item.update(rows=int(row["rows"]), mean_forecast=float(row["mean_forecast"]), rmse=float(row["rmse"]))
+        out.append(item)
+    return out
+
+
+def _group_name(item: Mapping) -> str:
+    return "/".join(str(item[k]) for k in FINGERPRINT_KEYS)
+
+
+def compare_fingerprints(chapter: str, reference: Sequence[Mapping], current: Sequence[Mapping],
+                         rules: Iterable[tuple[str, str, Tolerance]] | None = None) -> list[Finding]:
+    """Compare two forecast fingerprints (:func:`forecast_fingerprint`) of ``chapter``; return every difference."""
+    rules = FORECAST_TOLERANCES if rules is None else tuple(rules)
+    ref = {_group_name(g): g for g in reference}
+    cur = {_group_name(g): g for g in current}
+    findings = [Finding(chapter, name, "forecasts", "present", None, False, "forecast group not in this run")
+                for name in sorted(ref.keys() - cur.keys())]
+    findings += [Finding(chapter, name, "forecasts", None, "present", False, "forecast group not in the reference")
+                 for name in sorted(cur.keys() - ref.keys())]
+    for name in sorted(ref.keys() & cur.keys()):
+        r, c = ref[name], cur[name]
+        if r["rows"] != c["rows"]:
+            findings.append(Finding(chapter, name, "forecasts", r["rows"], c["rows"], False, "number of forecasts"))
+            continue
+        tol = forecast_tolerance_for(chapter, str(r["model"]), rules)
+        for stat in ("mean_forecast", "rmse"):
+            a, b = float(r[stat]), float(c[stat])
+            if a != b:
+                ok, used = tol.allows(a, b), tol.used(a, b)
+                findings.append(Finding(chapter, f"{name}:{stat}", "forecasts", a, b, ok,
+                                        f"{used:.2f} of the tolerance (rtol {tol.rtol:g}, atol {tol.atol:g}: "
+                                        f"{tol.reason})", used, tol))
+    return findings
+
+
+def reference_dir(profile: str, root: Path | None = None) -> Path:
+    """``book/reference/<profile>`` of the project: the committed claims and fingerprints."""
+    from volrep.config import repo_root
+
+    return (root or repo_root()) / "book" / "reference" / profile
+
+
+def write_reference(results: Path, reference: Path, chapters: Sequence[str] | None = None) -> list[Path]:
+    """Copy the claims (and the forecast fingerprint) of a run in ``results`` to ``reference``.
+
+    Only the chapter, profile, numerics and claims are kept (no provenance, no data); forecasts are reduced to
+    their fingerprint. Returns the files written.
+    """
+    from volrep.store import load_forecasts
+
+    reference.mkdir(parents=True, exist_ok=True)
+    names = chapters or sorted(p.stem for p in results.glob("*.json"))
+    if not names:
+        raise ConfigError(f"no results files in {results}: run the chapters first")
+    written = []
+    for name in names:
+        payload = json.loads((results / f"{name}.json").read_text())
+        kept = {k: payload[k] for k in ("chapter", "profile", "numerics", "claims") if k in payload}
+        store_file = results / "forecasts" / f"{name}.parquet"
+        if store_file.exists():
+            kept["forecasts"] = forecast_fingerprint(load_forecasts(chapter=name, directory=results / "forecasts"))
+        target = reference / f"{name}.json"
+        target.write_text(json.dumps(kept, indent=1) + "\n")
+        written.append(target)
+    return written
+
+
+def check_results(results: Path, reference: Path) -> list[Finding]:
+    """Compare every chapter of ``reference`` with the run in ``results``: claims and forecast fingerprints."""
+    from volrep.store import load_forecasts
+
+    files = sorted(reference.glob("*.json"))
+    if not files:
+        raise ConfigError(f"no reference files in {reference}; record them with `python -m volrep reference`")
+    findings: list[Finding] = []
+    for ref_file in files:
+        ref = json.loads(ref_file.read_text())
+        chapter = ref["chapter"]
+        run_file = results / f"{chapter}.json"
+        if not run_file.exists():
+            findings.append(Finding(chapter, str(run_file), "chapter", "present", None, False,
+                                    "no results file: the chapter did not run"))
+            continue
+        findings += compare_claims(ref, json.loads(run_file.read_text()))
+        if "forecasts" in ref:
+            store_file = results / "forecasts" / f"{chapter}.parquet"
+            if not store_file.exists():
+                findings.append(Finding(chapter, str(store_file), "forecasts", "present", None, False,
+                                        "no stored forecasts: the chapter did not save them"))
+                continue
+            current = forecast_fingerprint(load_forecasts(chapter=chapter, directory=results / "forecasts"))
+            findings += compare_fingerprints(chapter, ref["forecasts"], current)
+    return findings
+
+
+def findings_report(findings: Sequence[Finding]) -> str:
+    """Failures first, then the verdict flips, then per chapter how many numbers moved within tolerance and the
+    largest share of a tolerance used, as plain text; the last line counts failures."""
+    failures = [f for f in findings if not f.ok]
+    allowed = [f for f in findings if f.ok]
+    lines = [f"FAIL {f.chapter} {f.kind} {f.item}: reference {f.reference!r}, this run {f.current!r} — {f.detail}"
+             for f in failures]
+    lines += [f"flip {f.chapter} {f.item}: {f.reference} -> {f.current} ({f.detail})"
+              for f in allowed if f.kind == "verdict"]
+    for chapter in sorted({f.chapter for f in allowed}):
+        moved = [f for f in allowed if f.chapter == chapter]
+        worst = max(moved, key=lambda f: -1.0 if math.isnan(f.used) else f.used)
+        lines.append(f"ok   {chapter}: {len(moved)} value(s) differ from the reference within tolerance; the largest "
+                     f"uses {worst.used:.2f} of its tolerance ({worst.item})")
+    lines.append(f"{len(failures)} failed, {len(allowed)} within tolerance")
+    return "\n".join(lines)
+
+
+def usage_table(findings: Sequence[Finding]) -> pd.DataFrame:
+    """Per chapter and tolerance (its reason): how many numbers moved, the largest share of the tolerance used, and
+    the claim or forecast group that used it. The evidence for calibrating :data:`CLAIM_TOLERANCES`."""
+    rows = []
+    for f in findings:
+        if math.isnan(f.used):
+            continue
+        rows.append({"chapter": f.chapter, "kind": "forecasts" if f.kind == "forecasts" else "claims",
+                     "tolerance": f.tolerance.reason if f.tolerance else "", "used": f.used, "item": f.item})
+    if not rows:
+        return pd.DataFrame(columns=["chapter", "kind", "tolerance", "moved", "max_used", "worst"])
+    frame = pd.DataFrame(rows)
+    worst = frame.loc[frame.groupby(["chapter", "kind", "tolerance"])["used"].idxmax()]
+    table = frame.groupby(["chapter", "kind", "tolerance"]).agg(moved=("used", "size"), max_used=("used", "max"))
+    table["worst"] = worst.set_index(["chapter", "kind", "tolerance"])["item"]
+    return table.reset_index()

@@ -12,6 +12,7 @@ Examples
 ``python -m volrep check .nbval-results``              compare a run's results with book/reference/quick
 ``python -m volrep portability probe``                 which settings change the networks' last bits
 ``python -m volrep portability matrix --jobs 2``       rerun the notebook checks as on other machines
+``python -m volrep portability recheck``               check the matrix's kept results with today's tolerances
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ def _parser() -> argparse.ArgumentParser:
 
     portability = sub.add_parser("portability", help="emulate other machines: which settings change the numbers "
                                                      "(probe), and do the notebook checks pass under each (matrix)")
-    portability.add_argument("action", choices=["probe", "matrix"])
+    portability.add_argument("action", choices=["probe", "matrix", "recheck"])
     portability.add_argument("--jobs", type=int, default=1, help="settings run side by side (matrix)")
     portability.add_argument("--keep", default=".portability", help="folder for each setting's results and logs")
 
@@ -106,7 +107,10 @@ def _portability(action: str, jobs: int, keep: str) -> int:
     if action == "probe":
         print(pd.DataFrame(portability.probe()).to_string(index=False))
         return 0
-    rows = portability.matrix(keep=Path(keep), jobs=jobs)
+    if action == "recheck":
+        rows = portability.recheck(Path(keep))
+    else:
+        rows = portability.matrix(keep=Path(keep), jobs=jobs)
     print(portability.markdown_table(rows))
     return 0 if all(r["passed"] for r in rows) else 1
 

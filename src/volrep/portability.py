@@ -1,6 +1,6 @@
 """Do the book's numbers survive another machine? Emulate other machines on this one and check.
 
-Two commands (``python -m volrep portability probe|matrix``):
+Three commands (``python -m volrep portability probe|matrix|recheck``):
 
 ``probe``
     Trains three tiny networks of the book's families (Dhansoia's transfer LSTM, Huang's LSTM and CNN-LSTM) for a
@@ -10,7 +10,9 @@ Two commands (``python -m volrep portability probe|matrix``):
     Reruns the notebook checks (nbval on the chapters' exact cells, then :func:`volrep.regression.check_results`
     against ``book/reference/quick``) under each setting and reports pass/fail and wall time per setting. The
     settings that only change PyTorch run the chapters that train networks (05–08); the cold derived cache runs
-    every chapter.
+    every chapter. Each setting's results stay in ``.portability/<n>``.
+``recheck``
+    Checks the kept results again with the current tolerances (seconds).
 
 A setting is a set of environment variables: the ones of :data:`volrep.config.PORTABLE_ENV` that the pins would
 otherwise set (``ATEN_CPU_CAPABILITY=default`` makes PyTorch run as on a processor without AVX2;
@@ -176,11 +178,36 @@ def run_setting(setting: Setting, *, root: Path | None = None, keep: Path | None
                 (reference / ref.name).write_bytes(ref.read_bytes())
         findings = check_results(results, reference)
         (results / "check.txt").write_text(findings_report(findings) + "\n")
+    row = {"setting": setting.name, "chapters": [nb.stem[:2] for nb in notebooks], "nbval": nbval.returncode,
+           "seconds": round(seconds)}
+    (results / "row.json").write_text(json.dumps(row))
+    return _with_findings(row, findings)
+
+
+def _with_findings(row: dict, findings: list) -> dict:
     failed = [f for f in findings if not f.ok]
-    return {"setting": setting.name, "chapters": [nb.stem[:2] for nb in notebooks], "nbval": nbval.returncode,
-            "failed": len(failed), "within_tolerance": len(findings) - len(failed),
-            "flips": sum(f.kind == "verdict" for f in findings),
-            "passed": nbval.returncode == 0 and not failed, "seconds": round(seconds)}
+    return {**row, "failed": len(failed), "within_tolerance": len(findings) - len(failed),
+            "flips": sum(f.kind == "verdict" for f in findings), "passed": row["nbval"] == 0 and not failed}
+
+
+def recheck(keep: Path, *, root: Path | None = None) -> list[dict]:
+    """Check the results a :func:`matrix` kept in ``keep/<n>`` again, with the tolerances of the code as it is now
+    (seconds, no notebook runs): the way to try a change of :mod:`volrep.regression` against every setting."""
+    from volrep.regression import check_results, findings_report, reference_dir
+
+    rows = []
+    for folder in sorted((p for p in keep.iterdir() if (p / "row.json").exists()), key=lambda p: int(p.name)):
+        row = json.loads((folder / "row.json").read_text())
+        with tempfile.TemporaryDirectory() as tmp:
+            reference = Path(tmp)
+            for chapter in folder.glob("*.json"):
+                ref = reference_dir("quick", root) / chapter.name
+                if chapter.name != "row.json" and ref.exists():
+                    (reference / ref.name).write_bytes(ref.read_bytes())
+            findings = check_results(folder, reference)
+        (folder / "check.txt").write_text(findings_report(findings) + "\n")
+        rows.append(_with_findings(row, findings))
+    return rows
 
 
 def matrix(settings: tuple[Setting, ...] = SETTINGS, *, keep: Path, jobs: int = 1) -> list[dict]:

@@ -53,11 +53,16 @@ def test_import_volrep_pinned_this_process():
 
     for name in config.PORTABLE_ENV:
         assert os.environ[name]
-    assert torch.get_num_threads() == config.torch_threads() == 1
+    assert torch.get_num_threads() == config.torch_threads()  # 1 unless VOLREP_TORCH_THREADS says otherwise
     summary = config.numerics_summary()
-    assert summary["torch_threads"] == 1 and summary["mkl_cbwr"] == os.environ["MKL_CBWR"]
+    assert summary["torch_threads"] == config.torch_threads() and summary["mkl_cbwr"] == os.environ["MKL_CBWR"]
     # the level asked for, or no SIMD on a processor without it
     assert summary["aten_cpu_capability"].lower() in (os.environ["ATEN_CPU_CAPABILITY"].lower(), "default")
+
+
+def test_one_torch_thread_by_default(monkeypatch):
+    monkeypatch.delenv("VOLREP_TORCH_THREADS", raising=False)
+    assert config.torch_threads() == 1
 
 
 @pytest.mark.parametrize("name, value", [("VOLREP_TORCH_THREADS", "two"), ("VOLREP_TORCH_THREADS", "-1"),

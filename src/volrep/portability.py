@@ -44,7 +44,7 @@ class Setting:
 
 
 #: The matrix of issue 13: threads 1 and 2, ATen with no SIMD and at this machine's native level, oneDNN on and
-#: off, warm and cold derived cache. ``pinned`` is the default: what every user gets.
+#: off, warm and cold derived cache, and numpy's BLAS on one thread. ``pinned`` is the default: what every user gets.
 SETTINGS: tuple[Setting, ...] = (
     Setting("pinned (default: 1 thread, AVX2 kernels, oneDNN on, warm cache)", {}),
     # passive waiting: two spinning OpenMP threads beside another job on two cores run ten times slower (the
@@ -55,6 +55,10 @@ SETTINGS: tuple[Setting, ...] = (
             {"ATEN_CPU_CAPABILITY": "native", "MKL_CBWR": "AUTO", "ONEDNN_MAX_CPU_ISA": "ALL"}),
     Setting("oneDNN off", {"VOLREP_ONEDNN": "0"}),
     Setting("cold derived cache (every chapter)", {"VOLREP_CACHE_DIR": "{tmp}/cold-cache"}, all_chapters=True),
+    # another core count for numpy too: OpenBLAS (GARCH, HAR) follows OMP_NUM_THREADS
+    Setting("one BLAS thread, ATen without SIMD, cold cache (every chapter)",
+            {"OMP_NUM_THREADS": "1", "ATEN_CPU_CAPABILITY": "default", "VOLREP_CACHE_DIR": "{tmp}/cold-cache"},
+            all_chapters=True),
 )
 
 #: The probe also varies each library on its own (cheap: three tiny networks per setting).

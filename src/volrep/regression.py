@@ -30,8 +30,10 @@ family because the families differ: the LSTMs of chapters 05–07 move in the fo
 one model's forecasts fails the check); Huang's CNN-LSTMs and the quick DeepVol are chaotic — a last-bit change
 sends one CNN-LSTM into another solution now and then, and moves DeepVol about as much as another seed — so their
 claims are bounded coarsely one by one and finely on the family's mean (:attr:`Tolerance.mean_used`: one network
-may jump, a change that moves them all fails). The GARCH benchmark of chapter 08 stays exact. The tests show
-that a 1 % shift of an LSTM's forecasts, another hidden size or a wrong metric fail the check.
+may jump, a change that moves them all fails). GARCH-family estimates are not exact either: they come from a
+numerical optimiser whose result moves by up to 3e-5 when numpy's BLAS runs on another number of threads
+(:data:`OPTIMISER`). The tests show that a 1 % shift of an LSTM's forecasts, another hidden size or a wrong metric
+fail the check.
 """
 
 from __future__ import annotations
@@ -91,6 +93,14 @@ class Tolerance:
 #: convergence tolerance leaves free when another BLAS adds in another order (relative 1e-6).
 EXACT = Tolerance(1e-6, 1e-12, "not produced by a trained network: the same on every machine (relative 1e-6)")
 
+# GARCH-family estimates come from a numerical optimiser: another BLAS thread count (numpy's OpenBLAS follows the
+# core count) adds in another order and the optimiser stops a few ulps of its tolerance elsewhere. Measured with
+# OMP_NUM_THREADS=1 against the reference's two threads.
+OPTIMISER = Tolerance(1e-4, 1e-12, "GARCH-family estimate from a numerical optimiser: relative 1e-4 [2.9e-5 with "
+                                   "one BLAS thread instead of two]")
+OPTIMISER_PERCENT = Tolerance(0.0, 0.011, "relative power of a GARCH-family model, rounded to 0.01 pp: one unit in "
+                                          "the last digit [0]")
+
 # Network tolerances. A level (RMSE, NLL, loss) moves relatively; a percentage (gain or power vs a benchmark) or a
 # share (Rate, R², α) moves absolutely. In brackets, the largest deviation that the emulated machines of the
 # portability matrix produced (``python -m volrep portability matrix``: two threads; ATen without SIMD; native
@@ -121,9 +131,9 @@ DEEPVOL_FORECAST = Tolerance(0.2, 1e-9, "mean σ² forecast or RMSE of the quick
                                         "family mean 5 % [2.2 %]", mean_used=0.25)
 
 #: ``(chapter, claim-id pattern, tolerance)``; the first match wins, a claim no rule matches is :data:`EXACT`.
-#: Patterns are :mod:`fnmatch` patterns on the claim id; an :data:`EXACT` rule keeps a benchmark's claims exact
-#: before a broader pattern.
+#: Patterns are :mod:`fnmatch` patterns on the claim id; a rule for a benchmark comes before a broader pattern.
 CLAIM_TOLERANCES: tuple[tuple[str, str, Tolerance], ...] = (
+    ("04_baselines", "huang.T5B.*GARCH*", OPTIMISER_PERCENT),
     *(("05_transfer_lstm", f"dhansoia.T3.{net}.{metric}_*", LEVEL)
       for net in ("lstm_from_scratch", "transfer_lstm") for metric in ("rmse", "mae")),
     *(("05_transfer_lstm", f"dhansoia.T3.{net}.*", SHARE) for net in ("lstm_from_scratch", "transfer_lstm")),
@@ -141,7 +151,7 @@ CLAIM_TOLERANCES: tuple[tuple[str, str, Tolerance], ...] = (
     ("07_cnn_lstm_mtf", "huang.T*.MTF-*", CNN_PERCENT),
     ("07_cnn_lstm_mtf", "huang.T6.best_cnn_lstm.*", CNN_PERCENT),
     ("07_cnn_lstm_mtf", "huang.*", PERCENT),
-    ("08_deepvol", "deepvol.*_garch", EXACT),
+    ("08_deepvol", "deepvol.*_garch", OPTIMISER),
     ("08_deepvol", "deepvol.T5.*_rate", DEEPVOL_INDEX_RATE),
     ("08_deepvol", "deepvol.*_rate", DEEPVOL_RATE),
     ("08_deepvol", "deepvol.*", DEEPVOL_LEVEL),
@@ -149,6 +159,7 @@ CLAIM_TOLERANCES: tuple[tuple[str, str, Tolerance], ...] = (
 
 #: ``(chapter, model pattern, tolerance)`` for the forecast fingerprints (mean forecast and RMSE per model).
 FORECAST_TOLERANCES: tuple[tuple[str, str, Tolerance], ...] = (
+    ("04_baselines", "*GARCH*", OPTIMISER),
     ("05_transfer_lstm", "HAR", EXACT),
     ("05_transfer_lstm", "Moving Average", EXACT),
     ("05_transfer_lstm", "*", FORECAST),
@@ -156,7 +167,7 @@ FORECAST_TOLERANCES: tuple[tuple[str, str, Tolerance], ...] = (
     ("06_hybrids", "*", FORECAST),
     ("07_cnn_lstm_mtf", "MTF-*", CNN_FORECAST),
     ("07_cnn_lstm_mtf", "*", FORECAST),
-    ("08_deepvol", "GARCH*", EXACT),
+    ("08_deepvol", "GARCH*", OPTIMISER),
     ("08_deepvol", "*", DEEPVOL_FORECAST),
 )
 

@@ -278,7 +278,7 @@ def compare_claims(reference: Mapping, current: Mapping,
         findings.append(Finding(chapter, cid, "missing", ref[cid]["ours"], None, False, "claim not in this run"))
     for cid in cur.keys() - ref.keys():
         findings.append(Finding(chapter, cid, "new", None, cur[cid]["ours"], False,
-                                "claim not in the reference: rerun `python -m volrep reference` and review"))
+                                "claim not in the reference: record it with `make baselines` and review the diff"))
     used: list[tuple[Tolerance, float]] = []
     for cid in sorted(ref.keys() & cur.keys()):
         r, c = ref[cid], cur[cid]
@@ -405,7 +405,7 @@ def check_results(results: Path, reference: Path) -> list[Finding]:
 
     files = sorted(reference.glob("*.json"))
     if not files:
-        raise ConfigError(f"no reference files in {reference}; record them with `python -m volrep reference`")
+        raise ConfigError(f"no reference files in {reference}; record them with `make baselines`")
     findings: list[Finding] = []
     for ref_file in files:
         ref = json.loads(ref_file.read_text())

@@ -80,6 +80,10 @@ class Tolerance:
             return reference == value or (math.isnan(reference) and math.isnan(value))
         return abs(value - reference) <= self.atol + self.rtol * abs(reference)
 
+    def describe(self, share: float) -> str:
+        """``"0.42 of the tolerance (rtol …, atol …: reason)"``: how much of this tolerance a difference uses."""
+        return f"{share:.2f} of the tolerance (rtol {self.rtol:g}, atol {self.atol:g}: {self.reason})"
+
     def used(self, reference: float, value: float) -> float:
         """The share of the tolerance the deviation uses (0 = identical, 1 = at the limit, > 1 = outside)."""
         if not (math.isfinite(reference) and math.isfinite(value)):
@@ -292,9 +296,8 @@ def compare_claims(reference: Mapping, current: Mapping,
             used.append((tol, tol.used(float(r["ours"]), float(c["ours"]))))
             if not within or r["ours"] != c["ours"]:
                 share = used[-1][1]
-                findings.append(Finding(chapter, cid, "ours", r["ours"], c["ours"], within,
-                                        f"{share:.2f} of the tolerance (rtol {tol.rtol:g}, atol {tol.atol:g}: "
-                                        f"{tol.reason})", share, tol))
+                findings.append(Finding(chapter, cid, "ours", r["ours"], c["ours"], within, tol.describe(share),
+                                        share, tol))
         elif r["ours"] != c["ours"]:
             within = tol is not EXACT and _text_within(str(r["ours"]), str(c["ours"]), tol)
             findings.append(Finding(chapter, cid, "ours", r["ours"], c["ours"], within,
@@ -361,9 +364,8 @@ def compare_fingerprints(chapter: str, reference: Sequence[Mapping], current: Se
             used.append((tol, tol.used(a, b)))
             if a != b:
                 ok, share = tol.allows(a, b), used[-1][1]
-                findings.append(Finding(chapter, f"{name}:{stat}", "forecasts", a, b, ok,
-                                        f"{share:.2f} of the tolerance (rtol {tol.rtol:g}, atol {tol.atol:g}: "
-                                        f"{tol.reason})", share, tol))
+                findings.append(Finding(chapter, f"{name}:{stat}", "forecasts", a, b, ok, tol.describe(share),
+                                        share, tol))
     return findings + _family_means(chapter, "forecast statistics", used)
 
 
@@ -399,11 +401,13 @@ def write_reference(results: Path, reference: Path, chapters: Sequence[str] | No
     return written
 
 
-def check_results(results: Path, reference: Path) -> list[Finding]:
-    """Compare every chapter of ``reference`` with the run in ``results``: claims and forecast fingerprints."""
+def check_results(results: Path, reference: Path, chapters: Sequence[str] | None = None) -> list[Finding]:
+    """Compare every chapter of ``reference`` (or only ``chapters``, names or numbers) with the run in ``results``:
+    claims and forecast fingerprints."""
     from volrep.store import load_forecasts
 
-    files = sorted(reference.glob("*.json"))
+    files = sorted(f for f in reference.glob("*.json")
+                   if chapters is None or f.stem in chapters or f.stem[:2] in chapters)
     if not files:
         raise ConfigError(f"no reference files in {reference}; record them with `make baselines`")
     findings: list[Finding] = []
@@ -443,21 +447,3 @@ def findings_report(findings: Sequence[Finding]) -> str:
                      f"uses {worst.used:.2f} of its tolerance ({worst.item})")
     lines.append(f"{len(failures)} failed, {len(allowed)} within tolerance")
     return "\n".join(lines)
-
-
-def usage_table(findings: Sequence[Finding]) -> pd.DataFrame:
-    """Per chapter and tolerance (its reason): how many numbers moved, the largest share of the tolerance used, and
-    the claim or forecast group that used it. The evidence for calibrating :data:`CLAIM_TOLERANCES`."""
-    rows = []
-    for f in findings:
-        if math.isnan(f.used):
-            continue
-        rows.append({"chapter": f.chapter, "kind": "forecasts" if f.kind == "forecasts" else "claims",
-                     "tolerance": f.tolerance.reason if f.tolerance else "", "used": f.used, "item": f.item})
-    if not rows:
-        return pd.DataFrame(columns=["chapter", "kind", "tolerance", "moved", "max_used", "worst"])
-    frame = pd.DataFrame(rows)
-    worst = frame.loc[frame.groupby(["chapter", "kind", "tolerance"])["used"].idxmax()]
-    table = frame.groupby(["chapter", "kind", "tolerance"]).agg(moved=("used", "size"), max_used=("used", "max"))
-    table["worst"] = worst.set_index(["chapter", "kind", "tolerance"])["item"]
-    return table.reset_index()

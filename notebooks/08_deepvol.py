@@ -375,28 +375,28 @@ pd.Series(timings, name="seconds").round(1).to_frame()
 #   training stocks are within 1–5 % of the paper's (test NLL 2.13 vs 2.09, 1 % Qloss 78 vs 76, violation ratio
 #   2.04 vs 1.97), on the same test period, although the quick profile does not even re-estimate it daily. The
 #   quick DeepVol (3 × 64, 200 steps on 200-day stretches) is a hair behind it on average (NLL 2.144) and, on the
-#   test days, better on only 25–54 % of training and new stocks (1–45 % in the training period) — not the
+#   test days, better on only 24–54 % of training and new stocks (1–47 % in the training period) — not the
 #   paper's 78–93 %. The paper's margin is small too (NLL 2.09
 #   vs 2.07): a network a hundred times smaller, trained for minutes, is within the same 1 % of GARCH, on the
 #   other side. Whether the paper's 3 × 400 network trained on whole series closes the gap is what `full` tests.
 # * **Portfolios are where DeepVol wins, as the paper says — but not by likelihood.** On portfolios of new stocks
-#   the quick DeepVol has the violation ratio closer to 1 on 99–100 % of them and the lower joint loss on 88–89 %
-#   (paper: 100 %), yet the higher NLL on 95 % (paper: DeepVol better on 77 %). GARCH fitted to each portfolio
+#   the quick DeepVol has the violation ratio closer to 1 on 99–100 % of them and the lower joint loss on 87–88 %
+#   (paper: 100 %), yet the higher NLL on 96 % (paper: DeepVol better on 77 %). GARCH fitted to each portfolio
 #   misses the test period's tail (violation ratio 2.6 at 1 %): a diversified series is calm until 2020, and its
 #   GARCH learns that; DeepVol, trained on single stocks and portfolios, carries a fatter sense of risk.
 # * **How the Rate of a violation ratio is counted changes little here** ("closer to 1" and "fewer violations" agree
 #   within a few points), but the paper's Table 2 (training data, 2.5 %) is hard to read as "closer to 1".
 # * **Paper's network or the authors'?** With the same 200 steps, the paper's depth at width 64 and the authors'
-#   1 × 128 with dropout are within 3 % of each other on every average; the main model wins on 18–98 % of series
-#   depending on group and metric. At these budgets the size hardly matters; the quick profile cannot say whether
+#   1 × 128 with dropout are within 3 % of each other on every average; which one wins a series depends on group
+#   and metric (table above). At these budgets the size hardly matters; the quick profile cannot say whether
 #   3 × 400 helps.
 # * **Case study 2 on indices is a different experiment, and DeepVol trained on 31 indices loses to GARCH** (better
-#   on 36–68 % of indices): 31 series are too few to train on. The US-stock model applied to the indices unchanged
+#   on 39–74 % of indices): 31 series are too few to train on. The US-stock model applied to the indices unchanged
 #   beats GARCH's tail losses on 74–97 % of them (not its NLL: 42 %) — evidence for the "universal" reading, from a
 #   model that never saw an index.
 # * **Against realized variance, GARCH is the better σ.** On the indices' test days GARCH has the lowest QLIKE
-#   against 5-minute RV (0.39 against 0.41 and 0.48) and the highest log correlation (0.74 against 0.69 and 0.73).
-#   All forecasts sit above RV by a factor of about 2.3 (RV misses the overnight return), which is why levels are
+#   against 5-minute RV (0.39 against 0.43 and 0.48) and the highest log correlation (0.74 against 0.69 and 0.73).
+#   All forecasts sit above RV by a factor of about 2.4 (RV misses the overnight return), which is why levels are
 #   compared by QLIKE's ranking only.
 # * **Fine-tuning on one stock** (30 steps at 1e-4 on the stock's own history) changes the forecasts little: the
 #   fine-tuned model is better than the universal one on about half of 10 stocks.

@@ -223,8 +223,9 @@ print(claims_table["verdict"].value_counts().to_string())
 #   2014–2021 sample would run on gappy hourly prices for three of its eight years.
 # * **Binance 2018–2022 is liquid at 15 minutes and above**: the only empty intervals are exchange outages
 #   (8–9 February 2018 the longest, 134 missing bars; 526 missing bars in 29 gaps in all) and a dozen
-#   zero-trade bars. The shares of 0.2–0.7 % a year it shows are outages, so its cells for 2018 are "not
-#   reproduced" against Bitstamp's near-zero shares for the same reason the paper's 2015 row stands out.
+#   zero-trade bars. The shares of 0.2–0.7 % a year it shows are outages, which put its 2018 cells in another
+#   liquidity class than Bitstamp's near-zero shares, for the same reason the paper's 2015 row stands out. (Every
+#   Binance and Kraken cell is judged *not comparable*: the paper measures Bitstamp.)
 # * **The paper's 2015 row is its own outage.** The flat ≈ 1.22 % from 15 minutes upward is the 4.5-day
 #   Bitstamp shutdown (1.23 % of the year), not thin trading; "2015 is less liquid than 2014" at coarse
 #   frequencies is an artefact of counting an exchange closure as illiquidity.

@@ -42,7 +42,7 @@ import pandas as pd
 import matplotlib.pyplot as plt
 from IPython.display import Markdown, display
 
-from volrep import config, data, papers, report, rv, sim
+from volrep import config, data, papers, report, rv, sim, verdicts
 from volrep.chapters import rv_signature
 
 settings = config.chapter_settings("02_rv_signature", profile, sim_days=sim_days, sim_trades_per_day=sim_trades_per_day)
@@ -160,8 +160,8 @@ fig.tight_layout()
 t3_claims = rv_signature.table3_claims(paper_t3, {"binance": binance_sig, "kraken": kraken_sig})
 decline = rv_signature.largest_decline_after(binance_sig.iloc[:4], "15min")  # the paper's range: up to 60 minutes
 t3_claims.append(report.Claim("huang.T3.after10min.largest_decline_pct", 4.76, round(decline, 2), "proper",
-                              "reproduced" if decline < 5 else "not reproduced",
-                              "paper: no fall above 5 % from 10 to 60 min; ours: Binance 15 to 60 min"))
+                              verdicts.direction(decline < 5, "no fall of the average RV above 5 % past 15 minutes"),
+                              "paper: 10 to 60 min; ours: Binance 15 to 60 min"))
 report.claims_frame(t3_claims)
 
 # %% [markdown]
@@ -221,21 +221,22 @@ binance_pa_mean = float(t4_ours.loc["mean", ("binance 1D", "pre-averaged")])
 paper_pa_mean = float(t4_paper.loc["mean", ("1D", "pre-averaged")])
 t4_claims = [
     report.Claim("huang.T4.1D.mean_original", float(paper_mean), round(binance_mean, 4), "proper",
-                 report.numeric_verdict(paper_mean, binance_mean),
-                 "Binance 2018-2022 15-min RV; the paper's 12.2 implies 18 % daily volatility"),
+                 verdicts.not_comparable("other_quantity", "the paper's RV of every tick return vs our RV of 15-minute "
+                                         "bar returns (2018-2022); the paper's 12.2 implies 18 % daily volatility")),
     report.Claim("huang.T4.1D.mean_preaveraged", paper_pa_mean, round(binance_pa_mean, 4), "proper",
-                 report.numeric_verdict(paper_pa_mean, binance_pa_mean),
-                 "pre-averaged 15-min bar closes (k_n = 4); paper's 4.51 = 11 % daily volatility"),
+                 verdicts.not_comparable("other_quantity", "pre-averaged ticks (paper) vs pre-averaged 15-minute bar "
+                                         "closes, k_n = 4 (ours); the paper's 4.51 = 11 % daily volatility")),
     report.Claim("huang.T4.10min.max_reduction_pct", round(paper_max_cut, 2), round(sim_max_cut, 2), "sim",
-                 report.numeric_verdict(paper_max_cut, sim_max_cut, rtol=0.25),
+                 verdicts.level(paper_max_cut, sim_max_cut, rtol=0.25),
                  "cut in the largest annualised 10-min RV by pre-averaging; simulated ticks with noise"),
     report.Claim("huang.S3.preaveraged_tracks_iv", "pre-averaging removes the noise bias", round(sim_bias, 4), "sim",
-                 "reproduced" if abs(sim_bias - 1) < 0.1 else "not reproduced",
-                 "mean daily pre-averaged RV / true IV on simulated noisy ticks (within 10 %)"),
+                 verdicts.direction(abs(sim_bias - 1) < 0.1, "mean pre-averaged RV within 10 % of the true IV"),
+                 "mean daily pre-averaged RV / true IV on simulated noisy ticks"),
     report.Claim("huang.S3.tick_rv_biased", "tick RV is inflated by noise",
                  round(float(sim_pa_daily["rv_ticks"].mean() / true_iv.mean()), 4), "sim",
-                 "reproduced" if sim_pa_daily["rv_ticks"].mean() > 1.5 * true_iv.mean() else "not reproduced",
-                 "mean daily RV of all tick returns / true IV (> 1.5 = inflated)"),
+                 verdicts.direction(sim_pa_daily["rv_ticks"].mean() > 1.5 * true_iv.mean(),
+                                    "mean tick RV above 1.5 × the true IV"),
+                 "mean daily RV of all tick returns / true IV"),
 ]
 report.claims_frame(t4_claims)
 

@@ -43,7 +43,7 @@ import pandas as pd
 import matplotlib.pyplot as plt
 from IPython.display import Markdown, display
 
-from volrep import config, data, papers, report, rough, rv, sim
+from volrep import config, data, papers, report, rough, rv, sim, verdicts
 from volrep.chapters import rough_hurst
 
 settings = config.chapter_settings("03_rough_hurst", profile, n_paths=n_paths, n_boot=n_boot, sim_days=sim_days)
@@ -289,21 +289,21 @@ claims += rough_hurst.table2_claims(papers.dhansoia_table2(), {a: rough_hurst.de
 for asset in ("spx", "btc"):
     p_r2, o_r2 = papers.DHANSOIA_WAVELET_R2[asset], float(faithful_est[asset].loc["wavelet", "r2"])
     claims.append(report.Claim(f"dhansoia.F1.{asset}.wavelet_r2", p_r2, round(o_r2, 4), "faithful",
-                               report.numeric_verdict(p_r2, o_r2, rtol=0.02, partly_rtol=0.1), "R² of the wavelet-variance fit"))
+                               verdicts.level(p_r2, o_r2, rtol=0.02, partly_rtol=0.1), "R² of the wavelet-variance fit"))
     headline = float(proper_est[("spx", "rv5 2000-2021") if asset == "spx" else ("btc", "binance 15m")].loc["gjr", "hurst"])
     claims.append(report.Claim(f"dhansoia.abstract.{asset}.hurst", papers.DHANSOIA_HEADLINE_H[asset], round(headline, 4), "proper",
-                               report.numeric_verdict(papers.DHANSOIA_HEADLINE_H[asset], headline),
+                               verdicts.level(papers.DHANSOIA_HEADLINE_H[asset], headline),
                                "headline H (mean of 3 methods on rolling std) vs GJR H on realized variance"))
     wavelet_h = float(implied.loc[asset, ("fbm", "fine")])
     claims.append(report.Claim(f"dhansoia.S4.2.{asset}.wavelet_implies_rough", "H < 0.5", round(wavelet_h, 4), "faithful",
-                               "reproduced" if wavelet_h < 0.5 else "not reproduced",
+                               verdicts.direction(wavelet_h < 0.5, "the implied H is below 0.5"),
                                "H implied by the printed slope under the paper's formula, with its code's index of j"))
 rolling = at.loc[("rolling_std", "levels", "variogram", 0.1, 1500), "mean"]
 claims.append(report.Claim("dhansoia.S4.2.pipeline.recovers_rough_H", 0.1, round(float(rolling), 4), "sim",
-                           report.numeric_verdict(0.1, float(rolling)),
+                           verdicts.level(0.1, float(rolling)),
                            "variogram on the paper's rolling-std log RV of a simulated path with H = 0.1 (n = 1,500)"))
 claims.append(report.Claim("dhansoia.S4.2.universal_roughness", "H < 0.5 across markets", round(float(cross["hurst"].median()), 4),
-                           "proper", "reproduced" if (cross["hurst"] < 0.5).all() else "not reproduced",
+                           "proper", verdicts.direction(bool((cross["hurst"] < 0.5).all()), "every index has H below 0.5"),
                            f"median GJR H of {len(cross)} Oxford-Man indices (all below 0.5: {(cross['hurst'] < 0.5).all()})"))
 claims_table = report.claims_frame(claims)
 claims_table

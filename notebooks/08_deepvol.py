@@ -54,9 +54,10 @@ import numpy as np
 import pandas as pd
 from IPython.display import Markdown, display
 
-from volrep import config, papers, report, store
+from volrep import capability, config, papers, report, store
 from volrep.chapters import deepvol as ch
 from volrep.models import deepvol as dv
+from volrep.models import deepvol_code as dvc
 
 settings = config.chapter_settings(
     "08_deepvol", profile, model_size=model_size, variant_size=variant_size, steps=steps, variant_steps=variant_steps,
@@ -246,6 +247,27 @@ size_table
 print(size_table[["qloss_1%", "joint_loss_1%", "nll"]].round(3).to_string())
 
 # %% [markdown]
+# ## The authors' own pretrained network
+#
+# The DeepVol repository ships a trained checkpoint (one LSTM layer of 10 units with a softplus variance output) and
+# a notebook that scores it on MSFT against a GARCH(1, 1) refitted every day (test from 2022 to 2024-12-27). We
+# load the checkpoint, rebuild the notebook's experiment from the mirror's MSFT prices with our losses
+# (`volrep.models.deepvol_code`), and set our numbers beside the ones the notebook printed, read from its output.
+
+# %%
+authors_run = None
+if data_source != "sim":  # the authors' checkpoint is a real-data result
+    authors_run = dvc.run_experiment()
+    authors_winners = dvc.winners(authors_run.table)
+    display(authors_run.table)
+
+# %%
+# NBVAL_CHECK_OUTPUT
+if authors_run is not None:
+    print(f"{authors_run.sizes}; the winner agrees with the authors' printout on "
+          f"{int(authors_winners['agree'].sum())} of {int(authors_winners['agree'].notna().sum())} printed losses")
+
+# %% [markdown]
 # ## Case study 2: a global pool — here the 31 Oxford-Man indices
 #
 # The paper's Table 5 uses 4,470 stocks of nine exchanges (Table 4), which are not public. The closest public
@@ -339,17 +361,36 @@ print(f"{len(chosen)} stocks, {settings['finetune_steps']} steps each")
 print(finetune_table.round(3).to_string())
 
 # %% [markdown]
+# ## Can the network match GARCH? A check with known truth
+#
+# Before its verdicts count, DeepVol must show that it can learn what GARCH learns. `volrep.capability` simulates a
+# panel of GARCH(1, 1) returns with known parameters, fits GARCH(1, 1) to each series with `arch`, and trains the
+# chapter's DeepVol on the panel with this chapter's code, size and step budget. The network passes when its test
+# NLL is within the stated margin of GARCH's and it captures most of GARCH's edge over a constant variance (margin
+# and share in `volrep.capability`). If it fails, every verdict on DeepVol is provisional.
+
+# %%
+checks = [capability.capability_check("deepvol", profile=profile, epochs=settings["steps"], seed=seed)]
+capable = all(c.passed for c in checks)
+# trained networks: checked within tolerance (volrep.regression), not digit by digit
+for c in checks:
+    print(c.describe())
+
+# %% [markdown]
 # ## Paper versus ours
 
 # %%
 variant1 = "sim" if data_source == "sim" else "faithful"
 variant2 = "sim" if data_source == "sim" else "proper"
 claims = ch.table_claims(papers.liu_table2(), table2, table="T2", variant=variant1, levels=True,
-                         note="S&P 500 members of July 2025 (survivorship-biased)")
+                         note="S&P 500 members of July 2025 (survivorship-biased)", provisional=ch.still_learning(history) or not capable)
 claims += ch.table_claims(papers.liu_table3(), table3, table="T3", variant=variant1, levels=True,
-                          note="S&P 500 members of July 2025 (survivorship-biased)")
+                          note="S&P 500 members of July 2025 (survivorship-biased)", provisional=ch.still_learning(history) or not capable)
 claims += ch.table_claims(papers.liu_table5(), table5, table="T5", variant=variant2, levels=False,
-                          note="31 Oxford-Man indices, not 4,470 global stocks: a different experiment")
+                          note="31 Oxford-Man indices, not 4,470 global stocks: a different experiment",
+                          provisional=ch.still_learning(history2) or not capable)
+if authors_run is not None:
+    claims += ch.authors_checkpoint_claims(authors_winners)
 claims_table = report.claims_frame(claims)
 claims_table
 
@@ -371,6 +412,10 @@ pd.Series(timings, name="seconds").round(1).to_frame()
 # * **The data step reproduces.** Of the 503 members in our snapshot, 105 have more than 200 missing days between
 #   January 2005 and March 2023 (mostly later listings) and 398 remain — the paper kept 405 of its list. The kept
 #   stocks miss 789 days in all and no return is lost to a gap. Both lists are survivorship-biased (see above).
+# * **The authors' own checkpoint beats GARCH on MSFT, exactly as their notebook prints.** Scored by us on the mirror's
+#   prices, their 1 × 10 network reproduces every loss the notebook printed (the table above gives both), and with
+#   it the sign and size of its advantage over the daily refitted GARCH(1, 1): the published experiment holds. What
+#   the paper adds — a 3 × 400 network trained on 4,470 stocks — is what our own training has to match.
 # * **The benchmark reproduces; the quick DeepVol does not beat it on stocks.** GARCH(1, 1)'s averages on the 100
 #   training stocks are within 1–5 % of the paper's (test NLL 2.13 vs 2.09, 1 % Qloss 78 vs 76, violation ratio
 #   2.04 vs 1.97), on the same test period, although the quick profile does not even re-estimate it daily. The

@@ -152,12 +152,18 @@ def test_paper_vs_ours_maps_our_inputs_and_full_size_images_to_the_papers_rows()
 
 
 def test_relative_claims_verdict_rules():
-    table = pd.DataFrame({"paper_row": "x", "paper_pct": [1.5, 1.5, 1.0, 9.77, 0.3],
-                          "ours_pct": [0.0, -0.4, 3.5, -1.0, -0.3]},
-                         index=pd.MultiIndex.from_tuples([("a", 1), ("a", 7), ("a", 30), ("b", 7), ("b", 1)],
-                                                         names=["label", "horizon"]))
-    verdicts = [c.verdict for c in ch.relative_claims(table, table_id="6", source="t", variant="proper")]
-    assert verdicts == ["reproduced", "partly", "partly", "not reproduced", "reproduced"]
+    table = pd.DataFrame({"paper_row": "x", "paper_pct": [1.5, 1.5, 1.0, 9.77, 0.3, 1.5, 1.5],
+                          "ours_pct": [0.0, -0.4, 3.5, -1.0, -0.3, 1.9, 2.5]},
+                         index=pd.MultiIndex.from_tuples([("a", 1), ("a", 7), ("a", 30), ("b", 7), ("b", 1), ("c", 1),
+                                                          ("c", 7)], names=["label", "horizon"]))
+    claimed = {("b", 1): "huang.T7.b.h1_t"}  # judged in an earlier table: not claimed again
+    claims = ch.relative_claims(table, table_id="9", source="t", variant="proper", claimed=claimed,
+                                provisional={"c": True})
+    assert [c.verdict for c in claims] == ["not reproduced", "not reproduced", "not reproduced", "not reproduced",
+                                           "reproduced", "partly"]  # zero, opposite signs, ×3.5, opposite; close; ×1.7
+    assert "huang.T9.b.h1_t" not in {c.id for c in claims} and claimed[("a", 1)] == "huang.T9.a.h1_t"
+    assert [c.provisional for c in claims] == [False] * 4 + [True, True]
+    assert all(c.judgement.rule.startswith("effect") for c in claims)
 
 
 def test_benchmark_helpers():

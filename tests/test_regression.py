@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 import torch
 
-from volrep import evaluate, regression, report, sim, store, targets, train
+from volrep import evaluate, regression, report, sim, store, targets, train, verdicts
 from volrep.config import seed_everything
 from volrep.errors import ConfigError
 from volrep.models import nets
@@ -114,7 +114,7 @@ def test_check_results_round_trip_through_the_reference_files(tmp_path):
     idx = pd.date_range("2020-01-01", periods=50, freq="D")
     actual = pd.Series(np.linspace(1.0, 2.0, 50), idx)
     run = tmp_path / "run"
-    report.write_results("04_baselines", "quick", {}, [report.Claim("huang.T5.HAR.h1", 1.0, 0.5, "proper", "partly")],
+    report.write_results("04_baselines", "quick", {}, [report.Claim("huang.T5.HAR.h1", 1.0, 0.5, "proper", verdicts.level(1.0, 0.7))],
                          directory=run)
     store.save_forecasts("04_baselines", store.forecast_rows(actual * 1.1, actual, chapter="04_baselines", model="HAR",
                                                              asset="sim", variant="sim", target="point", horizon=1,
@@ -254,7 +254,7 @@ def test_recheck_reads_the_kept_matrix_results(tmp_path):
     from volrep import portability
 
     run = tmp_path / "0"
-    report.write_results("04_baselines", "quick", {}, [report.Claim("huang.T5.HAR.h1", 1.0, 0.5, "proper", "partly")],
+    report.write_results("04_baselines", "quick", {}, [report.Claim("huang.T5.HAR.h1", 1.0, 0.5, "proper", verdicts.level(1.0, 0.7))],
                          directory=run)
     (run / "row.json").write_text(json.dumps({"setting": "s", "chapters": ["04"], "nbval": 0, "seconds": 1}))
     reference = json.loads((regression.reference_dir("quick") / "04_baselines.json").read_text())

@@ -403,3 +403,24 @@ LIU_TABLE4 = {"Australian Stock Exchange Ltd": 26, "The Stock Exchange of Hong K
               "Shenzhen Stock Exchange": 647, "NYSE Consolidated": 971}
 #: The total printed under Table 4.
 LIU_TABLE4_TOTAL = 4470
+
+
+#: The papers' headline claims — those of their abstracts and conclusions — as ``(paper, statement, claim ids)``;
+#: an id may be an ``fnmatch`` pattern (all horizons, all metrics). The scoreboard leads with them
+#: (:func:`volrep.report.scoreboard_markdown`), each with every variant the chapters judged.
+HEADLINE_CLAIMS = (
+    ("dhansoia", "volatility is rough: H ≈ 0.1 (abstract; S&P 500 0.124, bitcoin 0.102)",
+     ("dhansoia.abstract.*.hurst",)),
+    ("dhansoia", "transfer learning from the S&P 500 improves bitcoin RMSE by 10.99 % (abstract, Table 4)",
+     ("dhansoia.T4.rmse.improvement_*", "dhansoia.code.transfer_vs_scratch_rmse_pct*")),
+    ("dhansoia", "the HAR-LSTM hybrid puts α = 0.886 on HAR (§5.4)", ("dhansoia.S5_4.hybrid_alpha_*",)),
+    ("huang", "HAR beats every GARCH-type model at every horizon (§5.1)", ("huang.S5.1.har_beats_garch.h*_binance",)),
+    ("huang", "the best CNN-LSTM on MTF images beats HAR by 9.77 % at 7 days (abstract, Table 6)",
+     ("huang.T6.best_cnn_lstm.h7_*",)),
+    ("huang", "the LSTM on HAR's inputs beats HAR at every horizon (Table 7)", ("huang.T7.lstm_har_beats_har_all_h_*",)),
+    ("deepvol", "DeepVol beats daily re-estimated GARCH on most stocks (abstract, Tables 2–3: test-day rates)",
+     ("deepvol.T2.*.test_rate", "deepvol.T3.*.new_stocks_rate")),
+    ("deepvol", "the authors' pretrained DeepVol beats a daily refitted GARCH(1, 1) on MSFT (their code's notebook)",
+     ("deepvol.code.*",)),
+    ("techlog", "the LSTM on technical indicators has no skill: test R² = −0.0055", ("techlog.test.r2", "techlog.corrected*.r2")),
+)

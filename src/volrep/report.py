@@ -1,6 +1,7 @@
-"""Paper-versus-replication tables, verdict rules, provenance boxes, results files and the plot style.
+"""Paper-versus-replication tables, provenance boxes, results files, the scoreboard and the plot style.
 
-Every chapter ends with a list of :class:`Claim` rows — the paper's number, ours, a verdict — written to
+Every chapter ends with a list of :class:`Claim` rows — the paper's number, ours, and the verdict of one of the
+named rules of :mod:`volrep.verdicts` — written to
 ``book/results/<chapter>.json`` by :func:`write_results`. The scoreboard page of the book is generated from
 those files by :func:`scoreboard_markdown`, so no number is typed twice.
 
@@ -8,16 +9,18 @@ Results-file schema (``../shared/ARCHITECTURE.md``)::
 
     {"chapter": "02_rv_signature", "profile": "quick", "data": {...provenance...},
      "claims": [{"id": "huang.T3.10min.avg_rv", "paper": 0.002161, "ours": 0.0021, "variant": "proper",
-                 "verdict": "reproduced", "note": "one line"}]}
+                 "verdict": "reproduced", "rule": "level 10%/50%", "reason": null, "provisional": false,
+                 "note": "one line"}]}
 """
 
 from __future__ import annotations
 
+import html
 import json
 import math
 import os
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -27,67 +30,70 @@ import pandas as pd
 from volrep.config import numerics_summary, results_dir
 from volrep.errors import ConfigError
 from volrep.store import VARIANTS
-VERDICTS = ("reproduced", "partly", "not reproduced", "not comparable")
+from volrep.verdicts import REASONS, VERDICTS, Judgement
+
 PAPERS = ("dhansoia", "huang", "deepvol", "techlog")
 
 
 @dataclass(frozen=True)
 class Claim:
-    """One numbered claim of a paper next to our number.
+    """One numbered claim of a paper next to our number, judged by a named rule.
 
     Parameters
     ----------
     id
-        ``<paper>.<table or section>.<row>.<column>``, paper in ``dhansoia, huang, deepvol, techlog``.
+        ``<paper>.<table or section>.<row>.<column>``, paper in ``dhansoia, huang, deepvol, techlog``; unique across
+        the book (a chapter that re-shows another chapter's claim does not emit it again).
     paper, ours
         The paper's value and ours (``None`` when a side has no number, e.g. the paper gives only a direction).
     variant
-        ``"faithful"`` (the paper's data and method), ``"proper"`` (corrected data or method) or ``"sim"``
-        (simulated data with known truth).
-    verdict
-        One of :data:`VERDICTS`.
+        ``"faithful"`` (the paper's data and method, or its authors' code where the paper is silent), ``"proper"``
+        (corrected data or method) or ``"sim"`` (simulated data with known truth).
+    judgement
+        The verdict and the rule that gave it (:mod:`volrep.verdicts`).
     note
-        One line: why the verdict, or why the numbers are not comparable.
+        One line: what was compared (the rule's own detail is added by :meth:`to_dict`).
+    provisional
+        True when the verdict rests on networks that were still learning at the profile's epoch cap
+        (:func:`volrep.verdicts.still_learning`): a larger budget may change it.
     """
 
     id: str
     paper: float | str | None
     ours: float | str | None
     variant: str
-    verdict: str
+    judgement: Judgement
     note: str = ""
+    provisional: bool = False
 
     def __post_init__(self) -> None:
         if self.id.split(".")[0] not in PAPERS:
             raise ConfigError(f"claim id {self.id!r} must start with one of {PAPERS}")
         if self.variant not in VARIANTS:
             raise ConfigError(f"claim {self.id}: variant {self.variant!r} not in {VARIANTS}")
-        if self.verdict not in VERDICTS:
-            raise ConfigError(f"claim {self.id}: verdict {self.verdict!r} not in {VERDICTS}")
+        if not isinstance(self.judgement, Judgement):
+            raise ConfigError(f"claim {self.id}: judge it with a rule of volrep.verdicts, got {self.judgement!r}")
+        if self.judgement.verdict == "not comparable":  # nothing to wait for: more training cannot make it comparable
+            object.__setattr__(self, "provisional", False)
 
+    @property
+    def verdict(self) -> str:
+        """The verdict (one of :data:`volrep.verdicts.VERDICTS`)."""
+        return self.judgement.verdict
 
-def numeric_verdict(paper: float, ours: float, *, rtol: float = 0.10, partly_rtol: float = 0.50) -> str:
-    """Verdict from the relative distance |ours − paper| / |paper|.
-
-    ``reproduced`` within ``rtol``, ``partly`` within ``partly_rtol``, else ``not reproduced``; a missing number
-    on either side gives ``not comparable``. Chapters choose the tolerances per claim and say so in the note.
-    """
-    if paper is None or ours is None or not np.isfinite(paper) or not np.isfinite(ours):
-        return "not comparable"
-    scale = abs(paper) if paper != 0 else 1.0
-    rel = abs(ours - paper) / scale
-    if rel <= rtol:
-        return "reproduced"
-    if rel <= partly_rtol:
-        return "partly"
-    return "not reproduced"
+    def to_dict(self) -> dict:
+        """The results-file row: the claim's fields with the judgement flattened (verdict, rule, reason)."""
+        j = self.judgement
+        flag = "provisional: the networks were still learning at the budget or failed the capability check"
+        note = "; ".join(t for t in (self.note, j.detail, flag if self.provisional else "") if t)
+        return {"id": self.id, "paper": self.paper, "ours": self.ours, "variant": self.variant, "verdict": j.verdict,
+                "rule": j.rule, "reason": j.reason, "provisional": self.provisional, "note": note}
 
 
 def claims_frame(claims: Iterable[Claim]) -> pd.DataFrame:
-    """The claims as a table (``id, variant, paper, ours, verdict, note``) for display in a chapter."""
-    rows = [asdict(c) for c in claims]
-    cols = ["id", "variant", "paper", "ours", "verdict", "note"]
-    return pd.DataFrame(rows, columns=cols)
+    """The claims as a table (``id, variant, paper, ours, verdict, rule, provisional, note``) for a chapter."""
+    cols = ["id", "variant", "paper", "ours", "verdict", "rule", "provisional", "note"]
+    return pd.DataFrame([c.to_dict() for c in claims], columns=cols)
 
 
 def _jsonable(x: object) -> object:
@@ -122,7 +128,7 @@ def write_results(chapter: str, profile: str, data: dict, claims: Sequence[Claim
         "profile": profile,
         "data": _jsonable(data),
         "numerics": numerics_summary(),
-        "claims": [_jsonable(asdict(c)) for c in claims],
+        "claims": [_jsonable(c.to_dict()) for c in claims],
     }
     target = directory / f"{chapter}.json"
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{chapter}.", suffix=".json.tmp")
@@ -151,38 +157,136 @@ def _fmt(x: object) -> str:
     return str(x)
 
 
+def _rule_family(rule: str) -> str:
+    """``"effect 25% (floor 2), ×2"`` → ``"effect"``: the rule's name without its parameters."""
+    return "not comparable" if rule.startswith("not comparable") else rule.split(" ")[0]
+
+
+def claims_table(results: Sequence[dict]) -> pd.DataFrame:
+    """Every claim of every results file as one table, with its chapter, paper and rule family.
+
+    Raises
+    ------
+    ConfigError
+        A claim id appears in two chapters: a claim is counted once in the book (a chapter that re-shows another
+        chapter's claim must not emit it again).
+    """
+    rows = [{"chapter": r["chapter"], "profile": r["profile"], "paper_name": c["id"].split(".")[0], **c,
+             "rule": c.get("rule", ""), "provisional": bool(c.get("provisional", False))}
+            for r in results for c in r["claims"]]
+    cols = ["chapter", "profile", "paper_name", "id", "variant", "paper", "ours", "verdict", "rule", "reason",
+            "provisional", "note"]
+    frame = pd.DataFrame(rows).reindex(columns=cols)
+    twice = frame.groupby("id")["chapter"].agg(lambda c: sorted(set(c)))
+    twice = twice[twice.map(len) > 1]
+    if len(twice):
+        raise ConfigError("claims counted twice: " + "; ".join(f"{i} in {', '.join(c)}" for i, c in twice.items()))
+    frame["rule_family"] = frame["rule"].fillna("").map(_rule_family)
+    return frame
+
+
+def headline_table(claims: pd.DataFrame) -> pd.DataFrame:
+    """The papers' headline claims (:data:`volrep.papers.HEADLINE_CLAIMS`) with every judged variant."""
+    from fnmatch import fnmatchcase
+
+    from volrep.papers import HEADLINE_CLAIMS
+
+    rows = []
+    for paper, statement, patterns in HEADLINE_CLAIMS:
+        hits = claims[claims["id"].map(lambda i: any(fnmatchcase(i, p) for p in patterns))]
+        if hits.empty:
+            rows.append({"paper_name": paper, "statement": statement, "id": None, "variant": None, "paper": None,
+                         "ours": None, "verdict": "not judged in this build", "rule": "", "provisional": False})
+        for _, c in hits.iterrows():
+            rows.append({"paper_name": paper, "statement": statement, **c[["id", "variant", "paper", "ours", "verdict",
+                                                                           "rule", "provisional"]].to_dict()})
+    return pd.DataFrame(rows)
+
+
+def _cell(x: object) -> str:
+    return html.escape(_fmt(x))
+
+
+_FILTER_SCRIPT = """<script>
+function volrepFilter() {
+  const sel = {};
+  document.querySelectorAll("select.volrep-filter").forEach(s => { sel[s.dataset.key] = s.value; });
+  document.querySelectorAll("#volrep-claims tbody tr").forEach(tr => {
+    tr.style.display = Object.entries(sel).every(([k, v]) => !v || tr.dataset[k] === v) ? "" : "none";
+  });
+}
+</script>"""
+
+
+def _filterable_table(claims: pd.DataFrame) -> list[str]:
+    """The detail table as HTML with one drop-down filter per paper, chapter, variant, verdict and rule."""
+    keys = {"paper": "paper_name", "chapter": "chapter", "variant": "variant", "verdict": "verdict",
+            "rule": "rule_family"}
+    out = ["<div class=\"volrep-filters\">"]
+    for key, col in keys.items():
+        options = "".join(f"<option value=\"{html.escape(v)}\">{html.escape(v)}</option>"
+                          for v in sorted(claims[col].dropna().astype(str).unique()))
+        out.append(f"<label>{key} <select class=\"volrep-filter\" data-key=\"{key}\" onchange=\"volrepFilter()\">"
+                   f"<option value=\"\">all</option>{options}</select></label>")
+    out.append("</div>")
+    out.append("<table id=\"volrep-claims\" class=\"table\"><thead><tr><th>claim</th><th>chapter</th><th>variant</th>"
+               "<th>paper</th><th>ours</th><th>verdict</th><th>rule</th><th>note</th></tr></thead><tbody>")
+    for _, c in claims.iterrows():
+        data = " ".join(f"data-{k}=\"{html.escape(str(c[col]))}\"" for k, col in keys.items())
+        verdict = c["verdict"] + (" (provisional)" if c["provisional"] else "")
+        out.append(f"<tr {data}><td><code>{html.escape(c['id'])}</code></td><td>{html.escape(c['chapter'])}</td>"
+                   f"<td>{html.escape(c['variant'])}</td><td>{_cell(c['paper'])}</td><td>{_cell(c['ours'])}</td>"
+                   f"<td>{html.escape(verdict)}</td><td>{html.escape(str(c['rule']))}</td>"
+                   f"<td>{html.escape(str(c['note']))}</td></tr>")
+    out += ["</tbody></table>", _FILTER_SCRIPT]
+    return out
+
+
 def scoreboard_markdown(results: Sequence[dict]) -> str:
-    """The book's scoreboard page: every claim of every chapter with paper, ours and verdict, plus a tally."""
+    """The book's scoreboard page: the headline claims first, then the tallies, then every claim (filterable).
+
+    Every claim appears once (:func:`claims_table` refuses ids counted twice) with the rule that judged it
+    (:mod:`volrep.verdicts`); a verdict resting on networks still learning at the profile's budget is marked
+    *provisional*.
+    """
     lines = [
         "# Scoreboard",
         "",
-        "Every numbered claim the chapters test, with the paper's value, ours and a verdict. "
-        "Generated from `book/results/*.json` when the book is built; the profile of each chapter is given "
-        "(the `quick` profile uses reduced grids and simulated samples, so some numbers move under `full`).",
+        "Every numbered claim the chapters test, with the paper's value, ours, the verdict and the named rule that "
+        "gave it (`volrep.verdicts`: *level*, *effect* against a benchmark, *share*, test *decision*, *direction*, "
+        "or *not comparable* with a reason). Generated from `book/results/*.json` when the book is built. A verdict "
+        "marked *provisional* rests on networks that were still learning when the profile's budget ran out.",
         "",
     ]
     if not results:
         lines.append("No chapter has written results yet.")
         return "\n".join(lines) + "\n"
-    counts = pd.DataFrame([{"chapter": r["chapter"], "verdict": c["verdict"]} for r in results for c in r["claims"]],
-                          columns=["chapter", "verdict"])
-    by_chapter = pd.crosstab(counts["chapter"], counts["verdict"]).reindex(columns=list(VERDICTS), fill_value=0)
-    lines += ["| chapter | " + " | ".join(VERDICTS) + " | claims |", "|---" * (len(VERDICTS) + 2) + "|"]
-    for chapter, row in by_chapter.iterrows():
-        lines.append(f"| [{chapter}](#{chapter.replace('_', '-')}) | " + " | ".join(str(int(row[v])) for v in VERDICTS)
-                     + f" | {int(row.sum())} |")
-    total = by_chapter.sum()
-    lines.append("| **all** | " + " | ".join(f"**{int(total[v])}**" for v in VERDICTS) + f" | **{int(total.sum())}** |")
-    lines.append("")
-    for r in results:
-        lines += [f"({r['chapter'].replace('_', '-')})=", f"## {r['chapter']} (profile `{r['profile']}`)", ""]
-        lines += ["| claim | variant | paper | ours | verdict | note |", "|---|---|---|---|---|---|"]
-        for c in r["claims"]:
-            note = str(c.get("note", "")).replace("|", "\\|")
-            lines.append(
-                f"| `{c['id']}` | {c['variant']} | {_fmt(c['paper'])} | {_fmt(c['ours'])} | {c['verdict']} | {note} |"
-            )
-        lines.append("")
+    claims = claims_table(results)
+    profiles = ", ".join(f"{r['chapter']} `{r['profile']}`" for r in results)
+    lines += [f"Profiles: {profiles}.", "", "## Headline claims", "",
+              "| paper | claim | variant | paper's value | ours | verdict | rule |", "|---|---|---|---|---|---|---|"]
+    for _, h in headline_table(claims).iterrows():
+        verdict = h["verdict"] + (" (provisional)" if h["provisional"] else "")
+        cid = f" (`{h['id']}`)" if h["id"] else ""
+        lines.append(f"| {h['paper_name']} | {h['statement']}{cid} | {h['variant'] or '—'} | {_fmt(h['paper'])} "
+                     f"| {_fmt(h['ours'])} | {verdict} | {h['rule']} |")
+    lines += ["", "## Tally", ""]
+    for by, title in (("chapter", "chapter"), ("rule_family", "rule")):
+        tally = pd.crosstab(claims[by], claims["verdict"]).reindex(columns=list(VERDICTS), fill_value=0)
+        provisional = claims.groupby(by)["provisional"].sum()
+        lines += [f"| {title} | " + " | ".join(VERDICTS) + " | claims | provisional |", "|---" * (len(VERDICTS) + 3) + "|"]
+        for key, row in tally.iterrows():
+            lines.append(f"| {key} | " + " | ".join(str(int(row[v])) for v in VERDICTS)
+                         + f" | {int(row.sum())} | {int(provisional[key])} |")
+        total = tally.sum()
+        lines += ["| **all** | " + " | ".join(f"**{int(total[v])}**" for v in VERDICTS)
+                  + f" | **{int(total.sum())}** | **{int(claims['provisional'].sum())}** |", ""]
+    reasons = claims["reason"].dropna().value_counts()
+    if len(reasons):
+        lines += ["*Not comparable*, by reason: " + "; ".join(f"{REASONS[k]} ({k}): {n}" for k, n in reasons.items())
+                  + ".", ""]
+    lines += ["## Every claim", "", "Filter by paper, chapter, variant, verdict or rule.", ""]
+    lines += _filterable_table(claims)
     return "\n".join(lines) + "\n"
 
 

@@ -34,7 +34,8 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from volrep import evaluate, train
+from volrep import evaluate, train, verdicts
+from volrep.chapters.baselines import EFFECT_FLOOR_PP
 from volrep.config import seed_everything
 from volrep.errors import ConfigError, DataError
 from volrep.models import mtf
@@ -333,6 +334,7 @@ class NetRun:
     seed: int
     seconds: float
     forecasts: dict[str, pd.Series]
+    still_learning: bool = False
 
 
 def _inputs(design: Design, spec: NetSpec, pos: np.ndarray, scaler: MinMax) -> tuple[np.ndarray, ...]:
@@ -368,7 +370,8 @@ def train_net(spec: NetSpec, design: Design, split: Split, horizon: int, *, batc
     for part in split.parts[1:]:
         z = train.predict(model, _inputs(design, spec, pos[part], scaler))
         forecasts[part] = pd.Series(y_scaler.inverse(z[:, None])[:, 0], index=origins[part], name=spec.label)
-    return NetRun(spec, horizon, batch_size, neurons, seed, history.seconds, forecasts)
+    return NetRun(spec, horizon, batch_size, neurons, seed, history.seconds, forecasts,
+                  verdicts.still_learning([history]))
 
 
 def run_nets(specs: Iterable[NetSpec], design: Design, split: Split, horizons: Sequence[int], *,
@@ -471,20 +474,37 @@ def paper_vs_ours(paper: pd.DataFrame, ours_relative: pd.DataFrame, specs: Seque
     return pd.DataFrame(rows).set_index(["label", "horizon"])
 
 
-def relative_claims(table: pd.DataFrame, *, table_id: str, source: str, variant: str) -> list[Claim]:
-    """One claim per row of :func:`paper_vs_ours`: relative power within 2 pp reproduced, within 5 pp partly,
-    and opposite signs (one side beyond ±0.5 pp) never better than partly."""
+def relative_claims(table: pd.DataFrame, *, table_id: str, source: str, variant: str,
+                    claimed: dict[tuple[str, int], str] | None = None,
+                    provisional: Mapping[str, bool] | None = None) -> list[Claim]:
+    """One claim per row of :func:`paper_vs_ours`: the relative power is an effect against HAR (rule
+    :func:`volrep.verdicts.effect` with the 2 pp floor of :data:`volrep.chapters.baselines.EFFECT_FLOOR_PP`).
+
+    A network the paper prints in several tables (e.g. LSTM (HAR) in Tables 7 and 9) is one claim: ``claimed``
+    maps ``(label, horizon)`` to the id that judged it first, and rows already in it are skipped (and the new ones
+    added). ``provisional`` maps a label to whether any of its networks was still learning at the epoch cap.
+    """
     claims = []
+    claimed = {} if claimed is None else claimed
     for (label, h), row in table.iterrows():
+        if (label, h) in claimed:
+            continue
         p, o = row["paper_pct"], row["ours_pct"]
-        gap = abs(p - o)
-        verdict = "reproduced" if gap <= 2 else "partly" if gap <= 5 else "not reproduced"
-        if verdict == "reproduced" and max(abs(p), abs(o)) > 0.5 and p * o < 0:
-            verdict = "partly"
         slug = label.replace(" ", "").replace("(", ".").replace(")", "")
-        claims.append(Claim(f"huang.T{table_id}.{slug}.h{h}_{source}", round(p, 2), round(o, 2), variant, verdict,
-                            f"{source}: % RMSE gain over HAR ({row['paper_row']} in the paper); within 2 / 5 pp"))
+        cid = f"huang.T{table_id}.{slug}.h{h}_{source}"
+        claimed[(label, h)] = cid
+        claims.append(Claim(cid, round(p, 2), round(o, 2), variant, verdicts.effect(p, o, atol=EFFECT_FLOOR_PP),
+                            f"{source}: % RMSE gain over HAR ({row['paper_row']} in the paper)",
+                            bool((provisional or {}).get(label, False))))
     return claims
+
+
+def still_learning_by_label(runs: Sequence[NetRun]) -> dict[str, bool]:
+    """Per network label: was any of its trainings still improving at the epoch cap?"""
+    out: dict[str, bool] = {}
+    for r in runs:
+        out[r.spec.label] = out.get(r.spec.label, False) or r.still_learning
+    return out
 
 
 def dm_table(forecasts: Mapping[str, Mapping[int, pd.Series]], actual: Mapping[int, pd.Series],

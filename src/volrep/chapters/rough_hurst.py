@@ -10,8 +10,8 @@ import pandas as pd
 import pywt
 from scipy import stats
 
-from volrep import rough
-from volrep.report import Claim, numeric_verdict
+from volrep import rough, verdicts
+from volrep.report import Claim
 
 #: The estimators of Table 1 plus GJR's moment scaling, in display order.
 METHODS = ("rs", "dfa", "variogram", "wavelet", "gjr")
@@ -114,7 +114,7 @@ def table1_claims(paper: pd.DataFrame, ours: Mapping[tuple[str, str], pd.DataFra
 
     Notes
     -----
-    H values are judged by :func:`volrep.report.numeric_verdict` (10 % reproduced, 50 % partly); the wavelet
+    H values are judged by the rule :func:`volrep.verdicts.level` (10 % reproduced, 50 % partly); the wavelet
     slope likewise, in the paper's index convention.
     """
     claims = []
@@ -124,26 +124,21 @@ def table1_claims(paper: pd.DataFrame, ours: Mapping[tuple[str, str], pd.DataFra
             o = float(table.loc[method, "slope" if method == "wavelet" else "hurst"])
             note = f"{source}, {table.loc[method, 'input']}" + (" (slope, paper's index)" if method == "wavelet" else "")
             claims.append(Claim(f"dhansoia.T1.{asset}.{column}_{source}", p, round(o, 4), variants[source],
-                                numeric_verdict(p, o), note))
+                                verdicts.level(p, o), note))
     return claims
 
 
 def table2_claims(paper: pd.DataFrame, ours: Mapping[str, pd.Series], variant: str, source: str) -> list[Claim]:
     """Dhansoia Table 2 (descriptive statistics of log RV) against ours, stat by stat.
 
-    Levels of log volatility are compared in absolute terms: within 0.1 reproduced, within 0.5 partly (a
-    relative rule would be meaningless around zero); shape statistics (skewness, kurtosis) within 10 % / 50 %.
+    Locations of log volatility (mean, min, max) are logarithms: rule ``level`` on their exponentials (a relative
+    rule would be meaningless around zero); spread and shape statistics (std, skewness, kurtosis) rule ``level``
+    as they are (10 % / 50 %).
     """
     claims = []
     for asset, described in ours.items():
         for stat in paper.columns:
             p, o = float(paper.loc[asset, stat]), float(described[stat])
-            if stat in ("mean", "std", "min", "max"):
-                gap = abs(p - o)
-                verdict = "reproduced" if gap <= 0.1 else "partly" if gap <= 0.5 else "not reproduced"
-                rule = "|diff| ≤ 0.1 / 0.5"
-            else:
-                verdict, rule = numeric_verdict(p, o), "10 % / 50 %"
-            claims.append(Claim(f"dhansoia.T2.{asset}.{stat}_{source}", p, round(o, 4), variant, verdict,
-                                f"{source}; {rule}"))
+            claims.append(Claim(f"dhansoia.T2.{asset}.{stat}_{source}", p, round(o, 4), variant,
+                                verdicts.level(p, o, log=stat in ("mean", "min", "max")), source))
     return claims

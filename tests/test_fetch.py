@@ -307,3 +307,52 @@ def test_real_binance_file_downloaded_from_the_served_mirror(data_dir, monkeypat
     assert _sha(path.read_bytes()) == raw.sha256
     with zipfile.ZipFile(path) as archive:
         assert archive.namelist() == ["BTCUSDT-15m-2018-01.csv"]
+
+
+# Compressed copies in the mirror (<path>.gz; the registered hash is that of the decompressed bytes)
+def _gz_copy(data_dir: Path, relpath: str, content: bytes) -> Path:
+    import gzip
+
+    target = data_dir / (relpath + ".gz")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(gzip.compress(content, mtime=0))
+    return target
+
+
+def test_compressed_copy_is_verified_on_its_decompressed_bytes_and_used_in_place(data_dir):
+    content = b"1514764800000,13715.65,13715.65,13681.00,13707.92\n" * 300
+    raw = RawFile("https://example.org/d/BTCUSDT-1m-2018-01-01.csv", _sha(content), len(content), "t")
+    gz = _gz_copy(data_dir, "example.org/d/BTCUSDT-1m-2018-01-01.csv", content)
+    assert fetch(raw, progress=False) == gz
+    assert fetch_mod.integrity(raw) == ("ok", f"decompressed sha256 {_sha(content)}")
+    assert _all_files(data_dir) == ["example.org/d/BTCUSDT-1m-2018-01-01.csv.gz"]  # nothing written beside it
+
+
+def test_compressed_copy_with_wrong_hash_or_size_is_refused(data_dir):
+    content = b"abc\n" * 100
+    gz = _gz_copy(data_dir, "example.org/x.csv", content)
+    with pytest.raises(DataError, match="sha256 matches registry") as err:
+        fetch(RawFile("https://example.org/x.csv", _sha(b"other"), len(content), "t"), progress=False)
+    assert str(gz) in str(err.value) and "decompressed sha256" in str(err.value)
+    with pytest.raises(DataError, match="size matches registry"):
+        fetch(RawFile("https://example.org/x.csv", _sha(content), len(content) + 1, "t"), progress=False)
+
+
+def test_corrupt_or_truncated_compressed_copy_is_refused(data_dir):
+    content = b"0123456789\n" * 5000
+    gz = _gz_copy(data_dir, "example.org/y.csv", content)
+    raw = RawFile("https://example.org/y.csv", _sha(content), len(content), "t")
+    gz.write_bytes(gz.read_bytes()[: len(gz.read_bytes()) // 2])  # truncated
+    with pytest.raises(DataError, match="readable, complete gzip file") as err:
+        fetch(raw, progress=False)
+    assert str(gz) in str(err.value)
+    gz.write_bytes(b"not gzip at all")
+    assert fetch_mod.integrity(raw, rehash=True)[0] == "bad archive"
+
+
+def test_plain_copy_wins_over_a_compressed_one(data_dir):
+    content = b"plain\n" * 10
+    raw = RawFile("https://example.org/z.csv", _sha(content), len(content), "t")
+    _gz_copy(data_dir, "example.org/z.csv", b"stale\n")  # would fail its hash; never looked at
+    (data_dir / "example.org/z.csv").write_bytes(content)
+    assert fetch(raw, progress=False) == data_dir / "example.org/z.csv"

@@ -27,6 +27,7 @@ needs_mirror = pytest.mark.skipif(
 
 MANIFEST_DATASETS = {
     "binance_klines_15m": 60,
+    "binance_klines_1m_daily": 1826,
     "kraken_xbtusd_1h": 1,
     "bitstamp_btcusd_1h": 1,
     "gemini_btcusd_1h": 1,
@@ -57,9 +58,9 @@ def dirs(tmp_path, monkeypatch) -> tuple[Path, Path]:
 def test_registry_holds_every_manifest_dataset_with_its_files():
     assert {name: len(spec.files) for name, spec in REGISTRY.items()} == MANIFEST_DATASETS
     files = [f for spec in REGISTRY.values() for f in spec.files]
-    assert len(files) == 101 and len({f.url for f in files}) == 101
+    assert len(files) == 1927 and len({f.url for f in files}) == 1927
     assert all(len(f.sha256) == 64 and int(f.sha256, 16) >= 0 and f.size > 0 for f in files)
-    assert sum(f.size for f in files) == pytest.approx(82e6, rel=0.05)
+    assert sum(f.size for f in files) == pytest.approx(82e6 + 387e6, rel=0.05)
     for spec in REGISTRY.values():
         assert spec.kind in ("bars", "ticks", "daily_prices", "daily_rm", "panel")
         assert all(f.dataset == spec.name for f in spec.files)
@@ -414,7 +415,7 @@ def test_failing_fallback_is_missing_data_and_leaves_nothing(dirs):
 def test_every_manifest_file_verifies_in_the_mirror(monkeypatch):
     monkeypatch.setenv("VOLREP_DATA_DIR", MIRROR)
     table = pd.concat([data.verify_dataset(name) for name in REGISTRY], ignore_index=True)
-    assert len(table) == 101
+    assert len(table) == 1927  # the 1,826 one-minute files are verified through their gzip copies
     assert table["status"].eq("ok").all(), table.loc[table["status"] != "ok"].to_string()
     assert data.list_datasets()["present"].all()
 

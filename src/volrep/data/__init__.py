@@ -104,8 +104,8 @@ class Dataset:
 def list_datasets() -> pd.DataFrame:
     """One row per registered dataset: ``name, title, kind, period, files, bytes, present``.
 
-    ``present`` is True when every raw file exists in ``VOLREP_DATA_DIR`` (not hashed; see
-    :func:`verify_dataset`).
+    ``present`` is True when every raw file (or its compressed copy) exists in ``VOLREP_DATA_DIR`` (not hashed;
+    see :func:`verify_dataset`).
     """
     rows = [
         {
@@ -115,7 +115,7 @@ def list_datasets() -> pd.DataFrame:
             "period": spec.period,
             "files": len(spec.files),
             "bytes": sum(f.size or 0 for f in spec.files),
-            "present": all(_fetch.local_path(f).is_file() for f in spec.files),
+            "present": all(_fetch.present_path(f) is not None for f in spec.files),
         }
         for spec in REGISTRY.values()
     ]
@@ -125,13 +125,16 @@ def list_datasets() -> pd.DataFrame:
 def verify_dataset(name: str | DatasetSpec) -> pd.DataFrame:
     """Re-hash every raw file of a dataset: one row per file with ``path, url, status, detail``.
 
-    ``status`` is ``ok``, ``missing``, ``bad size``, ``bad hash`` or ``unverified`` (no hash known).
+    ``status`` is ``ok``, ``missing``, ``bad size``, ``bad hash``, ``bad archive`` (a compressed copy that does not
+    decompress) or ``unverified`` (no hash known); ``path`` is the copy that was checked (a ``.gz`` copy's
+    decompressed bytes are hashed).
     """
     spec = get_spec(name)
     rows = []
     for raw in spec.files:
         status, detail = _fetch.integrity(raw, rehash=True)
-        rows.append({"path": str(_fetch.local_path(raw)), "url": raw.url, "status": status, "detail": detail})
+        path = _fetch.present_path(raw) or _fetch.local_path(raw)
+        rows.append({"path": str(path), "url": raw.url, "status": status, "detail": detail})
     return pd.DataFrame(rows, columns=["path", "url", "status", "detail"])
 
 

@@ -13,6 +13,14 @@ A present file for which no hash is known at all (copied in by hand) is used as 
 Downloads are atomic: the bytes go to a temporary file in the destination folder, are verified, and only
 then renamed into place (:func:`os.replace`), so a failed, truncated or wrong download leaves nothing behind.
 
+Compressed copies
+-----------------
+A mirror may hold a file gzip-compressed as ``<path>.gz`` (the 1-minute klines are stored so). When ``<path>``
+is absent and ``<path>.gz`` is there, its *decompressed* bytes are streamed through sha256 and checked against
+the registered size and digest (those of what the URL serves), and the ``.gz`` path is returned: the readers
+decompress on the fly (:func:`volrep.data.readers._open_raw`). Nothing is written — the mirror may be
+read-only, and the decompressed copy would be several times larger. A plain copy, when present, wins.
+
 Environment variables
 ---------------------
 VOLREP_MIRROR_URL
@@ -23,10 +31,13 @@ VOLREP_MIRROR_URL
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import io
 import os
 import re
 import zipfile
+import zlib
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -44,11 +55,50 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 # sha256 of files already hashed in this process, keyed by (path, mtime_ns, size): repeated loads are cheap.
 _HASHES: dict[tuple[str, int, int], str] = {}
+# the same for the decompressed bytes of compressed copies: (sha256, size)
+_GUNZIPPED: dict[tuple[str, int, int], tuple[str, int]] = {}
 
 
 def local_path(raw: RawFile) -> Path:
     """Where ``raw`` lives in the raw-file cache: ``config.data_dir() / raw.relpath``."""
     return config.data_dir() / raw.relpath
+
+
+def compressed_path(path: Path) -> Path:
+    """The gzip-compressed copy a mirror may hold instead of ``path``: ``<path>.gz``."""
+    return path.with_name(path.name + ".gz")
+
+
+def present_path(raw: RawFile) -> Path | None:
+    """The local copy of ``raw`` that is there: the plain file, else its compressed copy, else None (not hashed)."""
+    path = local_path(raw)
+    for candidate in (path, compressed_path(path)):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _gunzip_digest(path: Path, *, rehash: bool = False) -> tuple[str, int]:
+    """sha256 and size of the decompressed bytes of ``path``, remembered like :func:`sha256_of`.
+
+    Raises
+    ------
+    DataError
+        The file is not a complete gzip stream (truncated, corrupt).
+    """
+    stat = path.stat()
+    key = ("gunzip:" + str(path), stat.st_mtime_ns, stat.st_size)
+    if rehash or key not in _GUNZIPPED:
+        digest, size = hashlib.sha256(), 0
+        try:
+            with gzip.open(path, "rb") as stream:
+                while chunk := stream.read(_CHUNK * 16):
+                    digest.update(chunk)
+                    size += len(chunk)
+        except (gzip.BadGzipFile, zlib.error, EOFError) as err:
+            raise DataError(path, "readable, complete gzip file", detail=f"{type(err).__name__}: {err}") from err
+        _GUNZIPPED[key] = (digest.hexdigest(), size)
+    return _GUNZIPPED[key]
 
 
 def download_url(url: str) -> str | None:
@@ -84,17 +134,20 @@ def expected_sha256(raw: RawFile, path: Path) -> str | None:
 
 
 def integrity(raw: RawFile, *, rehash: bool = False) -> tuple[str, str]:
-    """Check the cached copy of ``raw`` without downloading anything.
+    """Check the cached copy of ``raw`` (or its compressed copy, see the module notes) without downloading.
 
     Returns
     -------
     status, detail
-        ``status`` is ``"ok"``, ``"unverified"`` (present, but no hash is known), ``"missing"``, ``"bad size"``
-        or ``"bad hash"``; ``detail`` says what was found.
+        ``status`` is ``"ok"``, ``"unverified"`` (present, but no hash is known), ``"missing"``, ``"bad size"``,
+        ``"bad hash"`` or ``"bad archive"`` (a compressed copy that does not decompress); ``detail`` says what was
+        found.
     """
-    path = local_path(raw)
-    if not path.is_file():
+    path, present = local_path(raw), present_path(raw)
+    if present is None:
         return "missing", f"not found at {path}"
+    if present != path:
+        return _compressed_integrity(raw, present, rehash=rehash)
     size = path.stat().st_size
     if raw.size is not None and size != raw.size:
         return "bad size", f"{size} bytes, expected {raw.size}"
@@ -108,8 +161,24 @@ def integrity(raw: RawFile, *, rehash: bool = False) -> tuple[str, str]:
     return "ok", f"sha256 {digest}"
 
 
+def _compressed_integrity(raw: RawFile, gz: Path, *, rehash: bool) -> tuple[str, str]:
+    """:func:`integrity` of a compressed copy: its decompressed bytes against the registered size and sha256."""
+    try:
+        digest, size = _gunzip_digest(gz, rehash=rehash)
+    except DataError as err:
+        return "bad archive", err.detail
+    if raw.size is not None and size != raw.size:
+        return "bad size", f"{size} bytes once decompressed, expected {raw.size}"
+    if raw.sha256 is None:
+        return "unverified", "no sha256 is registered for this file"
+    if digest != raw.sha256:
+        return "bad hash", f"decompressed sha256 {digest}, expected {raw.sha256} (registered)"
+    return "ok", f"decompressed sha256 {digest}"
+
+
 def fetch(raw: RawFile, *, progress: bool = True, verify: bool = False) -> Path:
-    """Path of a verified local copy of ``raw``, downloading it first if needed.
+    """Path of a verified local copy of ``raw`` (or of its compressed copy, see the module notes), downloading it
+    first if neither is there.
 
     Parameters
     ----------
@@ -129,12 +198,14 @@ def fetch(raw: RawFile, *, progress: bool = True, verify: bool = False) -> Path:
         The file is absent and cannot be downloaded (``VOLREP_OFFLINE``, no public URL, network error, 404).
     """
     path = local_path(raw)
-    if path.is_file():
+    present = present_path(raw)
+    if present is not None:
         status, detail = integrity(raw, rehash=verify)
         if status.startswith("bad"):
-            rule = "sha256 matches registry" if status == "bad hash" else "size matches registry"
-            raise DataError(path, rule, detail=f"{detail}. {_how_to_fix(raw, path)}")
-        return path
+            rule = {"bad hash": "sha256 matches registry", "bad size": "size matches registry",
+                    "bad archive": "readable, complete gzip file"}[status]
+            raise DataError(present, rule, detail=f"{detail}. {_how_to_fix(raw, present)}")
+        return present
     return _download(raw, path, progress=progress)
 
 

@@ -409,6 +409,21 @@ def _registry() -> dict[str, DatasetSpec]:
             "close_time.",
         ),
         DatasetSpec(
+            "binance_klines_1m_daily",
+            "Binance spot BTC/USDT 1-minute klines, one file per UTC day",
+            "Binance public data (https://data.binance.vision), daily kline CSVs as committed in "
+            "github.com/Jan-Kluger/backtest_and_deploy (commit f26eda3)",
+            "2018-01-01 .. 2022-12-31",
+            "prices in USDT, volume in BTC, quote volume in USDT, count = trades in the minute",
+            "bars",
+            _files("binance_klines_1m_daily"),
+            readers.read_binance_klines,
+            "Mirrored gzip-compressed (<file>.gz; the registered sha256 and size are those of the decompressed "
+            "file the URL serves). 8,008 minutes missing in exchange outages (2018-02-08 has 29 rows, 2019-05-15 "
+            "840; 30 days have fewer than 1,440 rows); 157 minutes exist with zero trades. For other periods the "
+            "same data come from Binance's monthly 1m zips: binance_klines('BTCUSDT', '1m', start, end).",
+        ),
+        DatasetSpec(
             "kraken_xbtusd_1h",
             "Kraken XBT/USD hourly OHLCVT",
             "Kraken OHLCVT export (https://support.kraken.com), as committed in github.com/avkhimen/crypto_trader",

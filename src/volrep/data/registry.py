@@ -2,7 +2,8 @@
 the yfinance fallbacks for the datasets that can be rebuilt from Yahoo.
 
 The raw files of the mirrored datasets are listed in ``sources.csv`` beside this module (``dataset, url,
-sha256, bytes, format``; the hashes are of the original bytes). Each file lives at
+sha256, bytes, format``; the hashes are of the original bytes), except the 1,826 daily 1-minute kline files, whose
+hashes are in ``binance_klines_1m_daily.sha256``. Each file lives at
 ``<VOLREP_DATA_DIR>/<host>/<path of the URL>`` (:attr:`RawFile.relpath`), which is exactly the layout of
 the offline mirror; the one file without a public URL, the S&P 500 members snapshot, has the URL
 ``snapshot:<file name>`` and lives at ``<VOLREP_DATA_DIR>/snapshots/<file name>``.
@@ -167,6 +168,31 @@ def _raw(url: str, dataset: str) -> RawFile:
     """A RawFile for ``url``, with the registered sha256 and size when ``sources.csv`` lists the URL."""
     known = _sources().get(url)
     return RawFile(url, known.sha256, known.size, dataset) if known else RawFile(url, None, None, dataset)
+
+
+#: Where the mirror's 1-minute klines come from; their hashes are in ``binance_klines_1m_daily.sha256``.
+_KLINES_1M_BASE = ("https://raw.githubusercontent.com/Jan-Kluger/backtest_and_deploy/"
+                   "f26eda3c9042b8f060968a46ca25f482f1a7bd89/data/")
+
+
+@cache
+def _checksum_list(dataset: str, base_url: str) -> tuple[RawFile, ...]:
+    """The files of a dataset registered in ``<dataset>.sha256`` beside this module, in file order.
+
+    For datasets of many files (1,826 daily 1-minute files would quadruple ``sources.csv``): one line per file,
+    ``<sha256>  <bytes>  <file name>``, the URL being ``base_url + file name``; lines starting with ``#`` are
+    comments.
+    """
+    text = resources.files("volrep.data").joinpath(f"{dataset}.sha256").read_text(encoding="utf-8")
+    files = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split()
+        if len(fields) != 3 or len(fields[0]) != 64 or not fields[1].isdigit():
+            raise ConfigError(f"{dataset}.sha256, line {number}: expected '<sha256>  <bytes>  <file name>', got {line!r}")
+        files.append(RawFile(base_url + fields[2], fields[0], int(fields[1]), dataset))
+    return tuple(files)
 
 
 def _files(dataset: str) -> tuple[RawFile, ...]:
@@ -416,7 +442,7 @@ def _registry() -> dict[str, DatasetSpec]:
             "2018-01-01 .. 2022-12-31",
             "prices in USDT, volume in BTC, quote volume in USDT, count = trades in the minute",
             "bars",
-            _files("binance_klines_1m_daily"),
+            _checksum_list("binance_klines_1m_daily", _KLINES_1M_BASE),
             readers.read_binance_klines,
             "Mirrored gzip-compressed (<file>.gz; the registered sha256 and size are those of the decompressed "
             "file the URL serves). 8,008 minutes missing in exchange outages (2018-02-08 has 29 rows, 2019-05-15 "

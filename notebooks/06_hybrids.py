@@ -280,7 +280,7 @@ paper5 = papers.dhansoia_table5()
 claims = []
 for v, source in (("faithful", "yahoo"), ("proper", "rv")):
     variant = "sim" if data_source == "sim" else v
-    learning = ch.still_learning(runs[v]) or not capable
+    learning = ch5.still_learning(runs[v]) or not capable
     claims += ch.table5_claims(paper5, tables[v], source=source, variant=variant, scale=hd[v]["btc"].scale,
                                profile=profile, levels=v == "faithful", provisional=learning)
     claims += ch.section_claims(runs[v], corrections[v], dm[v], diagnostics.loc[f"{v}, test"], source=source,

@@ -354,11 +354,6 @@ def alpha_sensitivity(data: HybridData, seed: int, *, max_epochs: int,
     return pd.DataFrame(rows).set_index("alpha_init")
 
 
-def still_learning(runs: dict[int, HybridRun]) -> bool:
-    """True if any network of any seed was still improving at its epoch cap (:func:`volrep.verdicts.still_learning`)."""
-    return verdicts.still_learning([h for run in runs.values() for h in run.histories.values()])
-
-
 def table5_claims(paper: pd.DataFrame, table: pd.DataFrame, *, source: str, variant: str, scale: float,
                   profile: str, levels: bool = True, provisional: bool = False) -> list[Claim]:
     """Dhansoia Table 5, lower part, against :func:`rmse_table` (means over seeds).

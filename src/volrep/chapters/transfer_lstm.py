@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -174,8 +174,11 @@ def transfer_gain(runs: dict[int, SeedRun], actual: pd.Series, *, transfer_model
     return pd.DataFrame(rows).set_index("seed")
 
 
-def still_learning(runs: dict[int, SeedRun]) -> bool:
-    """True if any network of any seed was still improving at its epoch cap (:func:`volrep.verdicts.still_learning`)."""
+def still_learning(runs: Mapping[int, SeedRun]) -> bool:
+    """True if any network of any seed was still improving at its epoch cap (:func:`volrep.verdicts.still_learning`).
+
+    Works for any runs with a ``histories`` mapping (chapter 06's :class:`~volrep.chapters.hybrids.HybridRun` too).
+    """
     return verdicts.still_learning([h for run in runs.values() for h in run.histories.values()])
 
 

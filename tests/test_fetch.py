@@ -17,8 +17,10 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
+from volrep import data
 from volrep.data import fetch as fetch_mod
 from volrep.data.fetch import fetch
 from volrep.data.registry import REGISTRY, RawFile, binance_klines
@@ -208,6 +210,39 @@ def test_binance_zip_verified_by_its_published_checksum(server, data_dir, monkey
         fetch(raw, progress=False)
 
 
+def _kline_zip(member: str, opens: pd.DatetimeIndex, *, scale: int) -> bytes:
+    """Binance 1-minute kline rows (12 columns; open and close time in ms, or µs with ``scale=1000``)."""
+    lines = []
+    for i, t in enumerate(opens):
+        ms = t.value // 1_000_000
+        price = 90_000.0 + i
+        lines.append(f"{ms * scale},{price},{price + 5},{price - 5},{price + 1},1.5,{(ms + 59_999) * scale + (999 if scale > 1 else 0)},"
+                     f"{1.5 * price},{10 + i},0.7,{0.7 * price},0\n")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(member, "".join(lines))
+    return buffer.getvalue()
+
+
+def test_one_minute_klines_of_any_period_are_downloaded_verified_and_loaded(server, data_dir):
+    """Extending the sample past the mirror is a parameter: Binance switched to µs timestamps in 2025."""
+    spec = binance_klines("BTCUSDT", "1m", "2024-12", "2025-01")
+    december = pd.date_range("2024-12-31 23:57", periods=3, freq="1min", tz="UTC")
+    january = pd.date_range("2025-01-01 00:00", periods=3, freq="1min", tz="UTC")
+    for raw, opens, scale in zip(spec.files, (december, january), (1, 1000)):
+        content = _kline_zip(raw.name.replace(".zip", ".csv"), opens, scale=scale)
+        server.put(raw.relpath, content)
+        server.put(raw.relpath + ".CHECKSUM", f"{_sha(content)}  {raw.name}\n".encode())
+
+    ds = data.load(spec, progress=False)
+
+    assert list(ds.frame.index) == list(december.append(january))
+    assert (ds.frame["close_time"] - ds.frame.index).max() < pd.Timedelta("1min")
+    assert ds.frame["trades"].tolist() == [10, 11, 12, 10, 11, 12]
+    assert ds.report.set_index("rule").loc["epoch timestamps in microseconds normalised", "count"] == 3
+    assert all((data_dir / raw.relpath).is_file() for raw in spec.files)
+
+
 def test_binance_zip_with_wrong_checksum_leaves_nothing(server, data_dir):
     raw = _binance_raw()
     server.put(raw.relpath, _zip("BTCUSDT-1m-2021-03.csv"))
@@ -293,6 +328,34 @@ def test_hash_is_remembered_until_verify_forces_a_rehash(data_dir):
     with pytest.raises(DataError, match="sha256 matches registry"):
         fetch(raw, progress=False, verify=True)
     assert fetch_mod.integrity(raw, rehash=True)[0] == "bad hash"
+
+
+def test_remembered_hashes_outlive_the_process_until_the_file_changes(data_dir, monkeypatch):
+    path = data_dir / "example.org/a.csv"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"abcd")
+    assert fetch_mod.sha256_of(path) == _sha(b"abcd")
+    fetch_mod.HASHES.flush()
+    fetch_mod.HASHES.clear()  # a new process: only the JSON file remains
+    calls = []
+    monkeypatch.setattr(fetch_mod.pooch, "file_hash", lambda *a, **k: calls.append(a) or "x" * 64)
+    assert fetch_mod.sha256_of(path) == _sha(b"abcd") and calls == []
+    path.write_bytes(b"abcde")  # other bytes, other size: hashed again
+    assert fetch_mod.sha256_of(path) == "x" * 64 and len(calls) == 1
+    assert fetch_mod.sha256_of(path, rehash=True) == "x" * 64 and len(calls) == 2
+
+
+def test_hashes_are_kept_in_memory_when_the_cache_folder_is_not_writable(data_dir, tmp_path, monkeypatch):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("VOLREP_CACHE_DIR", str(blocker / "derived"))
+    fetch_mod.HASHES.clear()
+    path = data_dir / "b.csv"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"xyz")
+    assert fetch_mod.sha256_of(path) == _sha(b"xyz")
+    fetch_mod.HASHES.flush()  # cannot write: no error
+    assert fetch_mod.sha256_of(path) == _sha(b"xyz")
 
 
 @needs_mirror

@@ -135,6 +135,7 @@ def verify_dataset(name: str | DatasetSpec) -> pd.DataFrame:
         status, detail = _fetch.integrity(raw, rehash=True)
         path = _fetch.present_path(raw) or _fetch.local_path(raw)
         rows.append({"path": str(path), "url": raw.url, "status": status, "detail": detail})
+    _fetch.HASHES.flush()
     return pd.DataFrame(rows, columns=["path", "url", "status", "detail"])
 
 
@@ -176,7 +177,7 @@ def load(
     """
     spec = get_spec(name)
     located = _locate(spec, spec.select(index), progress=progress)
-    digests = [_fetch.sha256_of(path) for _, path in located]
+    digests = [_fetch.content_sha256(path) for _, path in located]
     key = {"dataset": spec.name, "index": index, "files": [[url, d] for (url, _), d in zip(located, digests)]}
     parsed: dict[str, pd.DataFrame] = {}
 
@@ -207,7 +208,9 @@ def _locate(spec: DatasetSpec, raws: tuple[RawFile, ...], *, progress: bool) -> 
     """``(url, path)`` of each raw file, or of the fallback's re-creation when the raw file is unavailable."""
     try:
         bar = tqdm(raws, desc=f"fetch {spec.name}", unit="file", disable=not progress or len(raws) == 1)
-        return [(raw.url, _fetch.fetch(raw, progress=progress and len(raws) == 1)) for raw in bar]
+        located = [(raw.url, _fetch.fetch(raw, progress=progress and len(raws) == 1)) for raw in bar]
+        _fetch.HASHES.flush()
+        return located
     except MissingDataError as missing:
         if spec.fallback is None or config.offline() or len(raws) != 1:
             raise

@@ -21,6 +21,13 @@ the registered size and digest (those of what the URL serves), and the ``.gz`` p
 decompress on the fly (:func:`volrep.data.readers._open_raw`). Nothing is written — the mirror may be
 read-only, and the decompressed copy would be several times larger. A plain copy, when present, wins.
 
+Remembered hashes
+-----------------
+Hashing the 1,826 one-minute files takes longer than reading the derived cache, and every notebook is a new
+process. A digest is therefore remembered per ``(path, mtime, size)`` in memory and in
+``<VOLREP_CACHE_DIR>/file-hashes.json`` (:class:`HashMemo`); a file whose bytes change gets a new mtime or size
+and is hashed again. ``volrep data verify`` (``rehash=True``) always reads every byte.
+
 Environment variables
 ---------------------
 VOLREP_MIRROR_URL
@@ -34,6 +41,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import json
 import os
 import re
 import zipfile
@@ -53,10 +61,71 @@ MIRROR_URL_ENV = "VOLREP_MIRROR_URL"
 _CHUNK = 1 << 16
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
-# sha256 of files already hashed in this process, keyed by (path, mtime_ns, size): repeated loads are cheap.
-_HASHES: dict[tuple[str, int, int], str] = {}
-# the same for the decompressed bytes of compressed copies: (sha256, size)
-_GUNZIPPED: dict[tuple[str, int, int], tuple[str, int]] = {}
+
+class HashMemo:
+    """Digests of files hashed before, keyed by kind, path, mtime and size; kept in this process and in
+    ``<cache_dir>/file-hashes.json`` for later ones (see the module notes).
+
+    The JSON file is merged, not overwritten, when flushed (another process may have added entries), and written
+    atomically. A cache folder that cannot be written only means the digests are remembered in memory.
+    """
+
+    FILE_NAME = "file-hashes.json"
+
+    def __init__(self) -> None:
+        self._entries: dict[str, list] = {}
+        self._new: dict[str, list] = {}
+        self._loaded_from: Path | None = None
+
+    @staticmethod
+    def key(kind: str, path: Path) -> str:
+        """``kind|path|mtime_ns|size`` of ``path`` as it is now."""
+        stat = path.stat()
+        return f"{kind}|{path}|{stat.st_mtime_ns}|{stat.st_size}"
+
+    def _file(self) -> Path:
+        return config.cache_dir() / self.FILE_NAME
+
+    def _read(self, path: Path) -> dict[str, list]:
+        try:
+            entries = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return entries if isinstance(entries, dict) else {}
+
+    def _load(self) -> None:
+        path = self._file()
+        if self._loaded_from != path:
+            self._entries, self._new, self._loaded_from = self._read(path), {}, path
+
+    def get(self, key: str) -> list | None:
+        """The remembered value for ``key``, or None."""
+        self._load()
+        return self._entries.get(key)
+
+    def put(self, key: str, value: list) -> None:
+        """Remember ``value`` for ``key`` (written to disk by :meth:`flush`)."""
+        self._load()
+        self._entries[key] = self._new[key] = value
+
+    def flush(self) -> None:
+        """Merge the entries added since the last flush into the JSON file."""
+        if not self._new or self._loaded_from is None:
+            return
+        merged = {**self._read(self._loaded_from), **self._new}
+        try:
+            with atomic_write(self._loaded_from) as tmp:
+                tmp.write_text(json.dumps(merged), encoding="utf-8")
+        except OSError:
+            return
+        self._entries, self._new = merged, {}
+
+    def clear(self) -> None:
+        """Forget everything, in memory only (the next lookup reads the JSON file again)."""
+        self._entries, self._new, self._loaded_from = {}, {}, None
+
+
+HASHES = HashMemo()
 
 
 def local_path(raw: RawFile) -> Path:
@@ -86,9 +155,9 @@ def _gunzip_digest(path: Path, *, rehash: bool = False) -> tuple[str, int]:
     DataError
         The file is not a complete gzip stream (truncated, corrupt).
     """
-    stat = path.stat()
-    key = ("gunzip:" + str(path), stat.st_mtime_ns, stat.st_size)
-    if rehash or key not in _GUNZIPPED:
+    key = HASHES.key("gunzip", path)
+    remembered = None if rehash else HASHES.get(key)
+    if remembered is None:
         digest, size = hashlib.sha256(), 0
         try:
             with gzip.open(path, "rb") as stream:
@@ -97,8 +166,9 @@ def _gunzip_digest(path: Path, *, rehash: bool = False) -> tuple[str, int]:
                     size += len(chunk)
         except (gzip.BadGzipFile, zlib.error, EOFError) as err:
             raise DataError(path, "readable, complete gzip file", detail=f"{type(err).__name__}: {err}") from err
-        _GUNZIPPED[key] = (digest.hexdigest(), size)
-    return _GUNZIPPED[key]
+        remembered = [digest.hexdigest(), size]
+        HASHES.put(key, remembered)
+    return remembered[0], int(remembered[1])
 
 
 def download_url(url: str) -> str | None:
@@ -113,12 +183,19 @@ def download_url(url: str) -> str | None:
 
 
 def sha256_of(path: Path, *, rehash: bool = False) -> str:
-    """sha256 of a file, remembered per (path, mtime, size) unless ``rehash`` forces reading it again."""
-    stat = path.stat()
-    key = (str(path), stat.st_mtime_ns, stat.st_size)
-    if rehash or key not in _HASHES:
-        _HASHES[key] = pooch.file_hash(str(path), alg="sha256")
-    return _HASHES[key]
+    """sha256 of a file, remembered per (path, mtime, size) (:data:`HASHES`) unless ``rehash`` reads it again."""
+    key = HASHES.key("sha256", path)
+    remembered = None if rehash else HASHES.get(key)
+    if remembered is None:
+        remembered = [pooch.file_hash(str(path), alg="sha256")]
+        HASHES.put(key, remembered)
+    return remembered[0]
+
+
+def content_sha256(path: Path) -> str:
+    """sha256 of what ``path`` holds: of the decompressed bytes for a compressed copy (``.gz``), which is the
+    registered digest of the file at the URL."""
+    return _gunzip_digest(path)[0] if path.suffix == ".gz" else sha256_of(path)
 
 
 def _sidecar(path: Path) -> Path:
@@ -244,8 +321,7 @@ def _download(raw: RawFile, path: Path, *, progress: bool) -> Path:
                 tmp.write_text(f"{digest}  {path.name}\n", encoding="ascii")
     except OSError as err:  # the cache folder is read-only or full
         raise _missing(raw, path, f"cannot write into {path.parent}: {err}") from err
-    stat = path.stat()
-    _HASHES[(str(path), stat.st_mtime_ns, stat.st_size)] = digest
+    HASHES.put(HASHES.key("sha256", path), [digest])
     return path
 
 
@@ -271,7 +347,7 @@ def _check_download(raw: RawFile, tmp: Path, expected: str | None, url: str) -> 
     if raw.size is not None and size != raw.size:
         detail = f"downloaded {size} bytes, expected {raw.size}; nothing was stored"
         raise DataError(url, "size matches registry", detail=detail)
-    digest = sha256_of(tmp)
+    digest = pooch.file_hash(str(tmp), alg="sha256")
     if expected is not None and digest != expected:
         detail = f"downloaded sha256 {digest}, expected {expected}; nothing was stored"
         raise DataError(url, "sha256 matches registry", detail=detail)

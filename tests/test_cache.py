@@ -42,7 +42,8 @@ def test_built_once_then_read_from_cache(_cache_dir):
     pd.testing.assert_frame_equal(first, _frame(), check_freq=False)  # parquet keeps no freq
     pd.testing.assert_frame_equal(second, first)
     files = sorted(p.name for p in _cache_dir.iterdir())
-    assert len(files) == 1 and files[0].startswith("bars-") and files[0].endswith(".parquet")
+    assert len(files) == 2 and files[0].startswith("bars-") and files[0].endswith(".parquet")
+    assert files[1] == files[0] + ".sha256"  # the table's checksum (see test_failure_modes)
 
 
 @pytest.mark.parametrize("change", [{"key": {"sha256": "cd" * 32, "window": 5}}, {"code": "v2"}, {"version": "9.9"}])

@@ -61,13 +61,14 @@ def test_netspec_labels_and_rules():
 
 
 def test_table_specs_keep_divisors_and_the_full_size_images():
-    specs = ch.table_specs("15min", (32, 16, 10, 4), ("30min", "1h"))
-    assert [s.size for s in specs["6"]] == [None, 32, 16, 4]  # 10 does not divide 96
+    specs = ch.table_specs("10min", (48, 32, 16, 9, 4), ("30min", "1h"), ("5min",), extra=("15min",))
+    assert [s.size for s in specs["6"]] == [None, 48, 16, 9, 4]  # 32 does not divide 144
     assert [s.label for s in specs["10"]][2:] == ["MTF-24-CNN + LSTM (1h)", "MTF-48-CNN + LSTM (30min)",
-                                                  "MTF-96-CNN + LSTM (15min)"]
-    assert "MTF-96-CNN + LSTM (15min)" not in [s.label for s in ch.table_specs("15min", (16,), ("1h",),
-                                                                                 full_size_finest=False)["10"]]
-    assert [s.sequence for s in specs["9"]] == ["HAR", "1 day", "1h", "30min", "15min"]
+                                                  "MTF-144-CNN + LSTM (10min)", "MTF-288-CNN + LSTM (5min)"]
+    quick = [s.label for s in ch.table_specs("10min", (16,), ("30min", "1h"), ("5min",), full_size_finest=False)["10"]]
+    assert quick[2:] == ["MTF-24-CNN + LSTM (1h)", "MTF-48-CNN + LSTM (30min)"]  # no 144 × 144, no 288 × 288
+    assert [s.sequence for s in specs["9"]] == ["HAR", "1 day", "1h", "30min", "10min", "5min", "15min"]
+    assert all(s.image is None for s in specs["9"])
 
 
 def test_design_inputs_have_the_shapes_and_values_of_each_day():
@@ -139,16 +140,32 @@ def test_selection_table_picks_by_each_rule_and_measures_the_optimism():
     assert t["optimism_pct"] == pytest.approx(10.0) and t["grid_median_rmse"] == pytest.approx(2.15)
 
 
-def test_paper_vs_ours_maps_our_inputs_and_full_size_images_to_the_papers_rows():
+def test_paper_vs_ours_matches_the_papers_rows_on_its_own_frequencies():
+    specs = ch.table_specs("10min", (144, 16, 32, 6), ("30min", "1h"), ("5min",), extra=("15min",))
+    labels = list(dict.fromkeys(s.label for t in specs.values() for s in t))
+    ours = pd.DataFrame(0.0, index=["HAR", *labels], columns=[1, 7])
+    t6 = ch.paper_vs_ours(papers.huang_neural_table(6), ours, specs["6"])
+    assert set(t6.index.get_level_values("label")) == {"LSTM (10min)", "MTF-144-CNN + LSTM (10min)",
+                                                       "MTF-16-CNN + LSTM (10min)", "MTF-6-CNN + LSTM (10min)"}
+    assert t6.loc[("MTF-16-CNN + LSTM (10min)", 7), "paper_pct"] == pytest.approx(6.96, abs=0.01)
+    assert t6.loc[("MTF-6-CNN + LSTM (10min)", 7), "paper_row"] == "MTF-6-CNN + LSTM (10min)"
+    t9 = ch.paper_vs_ours(papers.huang_neural_table(9), ours, specs["9"])
+    assert set(t9.index.get_level_values("label")) == {"LSTM (HAR)", "LSTM (1 day)", "LSTM (1h)", "LSTM (30min)",
+                                                       "LSTM (10min)", "LSTM (5min)"}  # the 15-minute row has none
+    t10 = ch.paper_vs_ours(papers.huang_neural_table(10), ours, specs["10"])
+    assert t10.loc[("MTF-288-CNN + LSTM (5min)", 7), "paper_row"] == "MTF-288-CNN + LSTM (5min)"
+    assert t10.loc[("MTF-24-CNN + LSTM (1h)", 1), "paper_pct"] == pytest.approx(-5.37, abs=0.01)
+
+
+def test_paper_vs_ours_maps_a_stand_in_frequency_to_the_papers_row():
     specs = ch.table_specs("15min", (16, 32), ("30min", "1h"))
     labels = [s.label for s in specs["6"] + specs["10"]]
     ours = pd.DataFrame(0.0, index=["HAR", *labels], columns=[1, 7])
     t6 = ch.paper_vs_ours(papers.huang_neural_table(6), ours, specs["6"], {"15min": "10min"})
     assert set(t6.index.get_level_values("label")) == {"LSTM (15min)", "MTF-16-CNN + LSTM (15min)"}  # no MTF-32 row
-    assert t6.loc[("MTF-16-CNN + LSTM (15min)", 7), "paper_pct"] == pytest.approx(6.96, abs=0.01)
     t10 = ch.paper_vs_ours(papers.huang_neural_table(10), ours, specs["10"], {"15min": "10min"})
     assert t10.loc[("MTF-96-CNN + LSTM (15min)", 7), "paper_row"] == "MTF-144-CNN + LSTM (10min)"
-    assert t10.loc[("MTF-24-CNN + LSTM (1h)", 1), "paper_pct"] == pytest.approx(-5.37, abs=0.01)
+    assert "MTF-96-CNN + LSTM (15min)" not in ch.paper_vs_ours(papers.huang_neural_table(10), ours, specs["10"]).index
 
 
 def test_relative_claims_verdict_rules():
@@ -177,3 +194,90 @@ def test_benchmark_helpers():
     assert dm.loc[("perfect-ish", 7), "dm"] < 0 and dm.loc[("perfect-ish", 7), "p_value"] < 0.05
     roll = ch.rolling_rmse(pd.Series([1.0, 2.0, 3.0]), {"m": pd.Series([1.0, 1.0, 1.0])}, 2)
     np.testing.assert_allclose(roll["m"].to_numpy(), [np.nan, np.sqrt(0.5), np.sqrt(2.5)])
+
+
+def _minute_bars(days=3, start="2021-01-01", seed=0, drop=()):
+    """Binance-like 1-minute klines (open-time index, close, close_time = open + 59.999 s), minutes ``drop`` removed."""
+    opens = pd.date_range(start, periods=days * 1440, freq="1min")
+    close = 100 * np.exp(np.cumsum(np.random.default_rng(seed).standard_normal(len(opens)) * 1e-3))
+    bars = pd.DataFrame({"close": close, "close_time": opens + pd.Timedelta("59.999s")}, index=opens)
+    return bars.drop(index=pd.DatetimeIndex(list(drop)))
+
+
+def test_intraday_from_prices_equals_grid_returns_at_every_frequency():
+    times, prices = rv.bar_observations(_minute_bars(drop=["2021-01-02 10:04", "2021-01-03 23:59"]))
+    freqs = ("10min", "5min", "30min", "1h", "15min")
+    intraday, returns = ch.intraday_from_prices(times, prices, freqs, start="2021-01-02", end="2021-01-04", source="t")
+    assert list(intraday) == list(freqs)
+    for f in freqs:
+        frame = intraday[f]
+        assert frame.shape == (2, rv.intervals_per_day(f)) and frame.index[1] == pd.Timestamp("2021-01-03")
+        r = rv.grid_returns(times, prices, f, start="2021-01-02", end="2021-01-04")
+        np.testing.assert_allclose(frame.to_numpy().ravel(), r.to_numpy() ** 2, rtol=1e-12, atol=0)
+    np.testing.assert_allclose(returns.to_numpy(), rv.grid_returns(times, prices, "1D", start="2021-01-02",
+                                                                   end="2021-01-04").to_numpy(), rtol=1e-12)
+    np.testing.assert_allclose(intraday["10min"].sum(axis=1).to_numpy(),  # the row sum is the day's RV
+                               rv.daily_realized_variance(times, prices, "10min", start="2021-01-02",
+                                                          end="2021-01-04").to_numpy(), rtol=1e-12)
+
+
+def test_a_missing_minute_carries_the_last_price_forward():
+    full = _minute_bars()
+    t0, p0 = rv.bar_observations(full)
+    window = dict(start="2021-01-02", end="2021-01-03", source="t")
+    base, _ = ch.intraday_from_prices(t0, p0, ("1min", "10min"), **window)
+    # inside an interval: the 10-minute returns do not change; the minute's own return is exactly zero
+    t1, p1 = rv.bar_observations(full.drop(index=pd.Timestamp("2021-01-02 10:04")))
+    inside, _ = ch.intraday_from_prices(t1, p1, ("1min", "10min"), **window)
+    pd.testing.assert_frame_equal(inside["10min"], base["10min"])
+    assert inside["1min"].iloc[0, 10 * 60 + 4] == 0.0 and inside["1min"].iloc[0, 10 * 60 + 3] > 0
+    # the last minute of an interval: the move to its close lands in the next interval, the two together unchanged
+    t2, p2 = rv.bar_observations(full.drop(index=pd.Timestamp("2021-01-02 10:09")))
+    edge, _ = ch.intraday_from_prices(t2, p2, ("10min",), **window)
+    k = 10 * 6  # the interval 10:00-10:10
+    log_c = np.log(full["close"])
+    assert edge["10min"].iloc[0, k] == pytest.approx((log_c["2021-01-02 10:08"] - log_c["2021-01-02 09:59"]) ** 2)
+    assert edge["10min"].iloc[0, k + 1] == pytest.approx((log_c["2021-01-02 10:19"] - log_c["2021-01-02 10:08"]) ** 2)
+    assert edge["10min"].iloc[0, k] != pytest.approx(base["10min"].iloc[0, k])
+    pd.testing.assert_frame_equal(edge["10min"].drop(columns=[k, k + 1]), base["10min"].drop(columns=[k, k + 1]))
+
+
+def test_an_outage_gives_zero_returns_not_missing_ones():
+    lost = pd.date_range("2021-01-02 03:00", "2021-01-02 05:59", freq="1min")  # three hours without a bar
+    times, prices = rv.bar_observations(_minute_bars(drop=lost))
+    intraday, _ = ch.intraday_from_prices(times, prices, ("1h",), start="2021-01-02", end="2021-01-03", source="t")
+    row = intraday["1h"].iloc[0]
+    assert row.notna().all() and (row.iloc[3:6] == 0).all() and (row.drop(index=[3, 4, 5]) > 0).all()
+
+
+def test_intraday_from_prices_wants_whole_days_with_data():
+    times, prices = rv.bar_observations(_minute_bars())
+    with pytest.raises(ConfigError, match="midnights"):
+        ch.intraday_from_prices(times, prices, ("10min",), start="2021-01-02 00:10", end="2021-01-03", source="t")
+    with pytest.raises(ConfigError, match="midnights"):
+        ch.intraday_from_prices(times, prices, ("10min",), start="2021-01-03", end="2021-01-02", source="t")
+    with pytest.raises(ConfigError, match="divide a day"):
+        ch.intraday_from_prices(times, prices, ("7min",), start="2021-01-02", end="2021-01-03", source="t")
+    with pytest.raises(DataError, match=r"row 0.*observation at or before"):  # no price before the first bar's close
+        ch.intraday_from_prices(times, prices, ("10min",), start="2021-01-01", end="2021-01-03", source="t")
+
+
+def test_binance_minute_design_counts_the_outages(monkeypatch):
+    from volrep import data
+
+    bars = _minute_bars(drop=pd.date_range("2021-01-02 03:00", "2021-01-02 03:24", freq="1min"))
+
+    class Fake:
+        frame = bars
+
+        @staticmethod
+        def provenance():
+            return {"dataset": "fake"}
+
+    monkeypatch.setattr(data, "load", lambda name, progress=False: Fake)
+    monkeypatch.setitem(ch.BINANCE_WINDOW, "start", "2021-01-02")
+    monkeypatch.setitem(ch.BINANCE_WINDOW, "end", "2021-01-04")
+    design, returns, provenance = ch.binance_minute_design(freqs=("10min", "1h"))
+    assert provenance["missing_minutes"] == 25 and provenance["empty_intervals"] == 2  # 03:00-03:20 wholly lost
+    assert list(design.intraday) == ["10min", "1h"] and len(design.daily_rv) == len(returns) == 2
+    np.testing.assert_allclose(design.daily_rv.to_numpy(), design.intraday["10min"].sum(axis=1).to_numpy())

@@ -4,23 +4,24 @@ import nbformat
 import pytest
 
 from volrep.runner import ChapterError, chapters, resolve_chapter, run_chapter
+from volrep import config
 from volrep.errors import ConfigError
+from notebook_files import write_notebook
 
 
 def _notebook(path, cells):
-    nb = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell('profile = "quick"\nscale = 1')
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [params] + [nbformat.v4.new_code_cell(c) for c in cells]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, path)
+    write_notebook(path, 'profile = "quick"\nscale = 1', cells)
 
 
 @pytest.fixture()
-def project(tmp_path):
+def project(tmp_path, monkeypatch):
     (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: intro\n")
     (tmp_path / "notebooks").mkdir()
-    _notebook(tmp_path / "notebooks" / "01_ok.ipynb", ["result = scale * 2\nprint(profile, result)"])
+    schema = {"scale": config.Param("int", low=0)}
+    monkeypatch.setitem(config.CHAPTER_PARAMETERS, "01_ok", schema)
+    monkeypatch.setitem(config.CHAPTER_PARAMETERS, "02_bad", schema)
+    publish = "from volrep import report\nreport.write_results('01_ok', profile, {}, [])"
+    _notebook(tmp_path / "notebooks" / "01_ok.ipynb", ["result = scale * 2\nprint(profile, result)", publish])
     _notebook(tmp_path / "notebooks" / "02_bad.ipynb", ["x = 1", "raise ValueError('boom ' + profile)"])
     return tmp_path
 

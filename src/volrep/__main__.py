@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import argparse
 import ast
+import signal
 import sys
 
 from volrep.config import PROFILES
-from volrep.errors import VolrepError
+from volrep.errors import ChapterInterrupted, VolrepError
 
 
 def _literal(text: str) -> object:
@@ -73,7 +74,11 @@ def _data(action: str, names: list[str], every: bool) -> None:
     from volrep import data
 
     if action == "list":
-        print(data.list_datasets().to_string(index=False))
+        table = data.list_datasets()
+        print(table.to_string(index=False))
+        if table.attrs.get("unreadable"):
+            raise VolrepError("some datasets could not be looked at (listed as not present):\n  "
+                              + "\n  ".join(table.attrs["unreadable"]))
         return
     selected = list(data.REGISTRY) if (every or not names) else names
     for name in selected:
@@ -115,9 +120,24 @@ def _portability(action: str, jobs: int, keep: str) -> int:
     return 0 if all(r["passed"] for r in rows) else 1
 
 
+def _terminated(signum: int, frame: object) -> None:
+    """SIGTERM handler: unwind like Ctrl-C, so that a chapter run stops its kernel and publishes nothing."""
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status (0 ok, 1 error, 130 interrupted)."""
+    import threading
+
     args = _parser().parse_args(argv)
+
+    main_thread = threading.current_thread() is threading.main_thread()  # handlers can only be set there
+    previous = signal.signal(signal.SIGTERM, _terminated) if main_thread else None
     try:
+        if args.command in ("data", "chapter", "book", "baselines"):
+            from volrep.config import check_environment
+
+            check_environment()
         if args.command == "data":
             _data(args.action, args.names, args.all)
         elif args.command == "baselines":
@@ -140,9 +160,18 @@ def main(argv: list[str] | None = None) -> int:
 
             index = build_book(profile=args.profile, only=args.only, execute=not args.no_execute)
             print(f"book built: {index}")
+    except ChapterInterrupted as stop:
+        print(stop, file=sys.stderr)
+        return 130
+    except KeyboardInterrupt:
+        print(f"interrupted: {args.command}", file=sys.stderr)
+        return 130
     except VolrepError as err:
         print(f"volrep: error: {err}", file=sys.stderr)
         return 1
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
     return 0
 
 

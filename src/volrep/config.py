@@ -12,6 +12,9 @@ VOLREP_OFFLINE
     If set to ``1``, never try to download: a missing raw file is an error at once.
 VOLREP_RESULTS_DIR
     Where chapters write ``<chapter>.json`` (default ``book/results`` of the project).
+VOLREP_STAGING_DIR
+    Set by the runner (:func:`volrep.runner.run_chapter`) for the kernel, not by users: where a chapter's results
+    and forecasts go until every cell has run (:func:`write_dir`).
 VOLREP_MIRROR_URL
     Base URL of an HTTP server with the mirror's layout: ``https://HOST/PATH`` is then downloaded from
     ``$VOLREP_MIRROR_URL/HOST/PATH`` (see :mod:`volrep.data.fetch`).
@@ -20,6 +23,9 @@ VOLREP_TORCH_THREADS
     See :func:`configure_torch`.
 VOLREP_ONEDNN
     ``0`` turns PyTorch's oneDNN kernels off (default ``1``, on). See :func:`configure_torch`.
+
+The data, cache and results folders are checked once at the start of a command (:func:`check_environment`):
+errors name the variable, the value as set (paths are made absolute, symlinks are not resolved) and the fix.
 
 Portable floating point
 -----------------------
@@ -41,8 +47,10 @@ that picks its blocking from the cache size — is what the tolerance-based regr
 
 from __future__ import annotations
 
+import numbers
 import os
 import random
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -80,12 +88,13 @@ CHAPTER_SETTINGS: dict[str, dict[str, dict[str, object]]] = {
         "full": {"seeds": 10, "max_epochs": 50, "finetune_epochs": 30, "sim_days": 3_000},
     },
     "07_cnn_lstm_mtf": {
-        "quick": {"epochs": 30, "horizons": (1, 7, 30), "seeds": 1, "headline_seeds": 2, "mtf_sizes": (16, 4),
+        "quick": {"epochs": 30, "horizons": (1, 7, 30), "seeds": 1, "headline_seeds": 2, "mtf_sizes": (16,),
                   "full_size_finest": False, "selection_grid": "quick", "study_horizons": (1, 7), "study_cnn": False,
-                  "sim_days": 400},
+                  "sim_days": 400, "robust_freqs": ()},
         "full": {"epochs": 200, "horizons": (1, 7, 14, 30, 60), "seeds": 5, "headline_seeds": 5,
-                 "mtf_sizes": (48, 32, 24, 16, 12, 8, 6, 4), "full_size_finest": True, "selection_grid": "paper",
-                 "study_horizons": (1, 7, 14, 30, 60), "study_cnn": True, "sim_days": 1_000},
+                 "mtf_sizes": (144, 72, 48, 36, 24, 18, 16, 12, 9, 8, 6, 4), "full_size_finest": True,
+                 "selection_grid": "paper", "study_horizons": (1, 7, 14, 30, 60), "study_cnn": True, "sim_days": 1_000,
+                 "robust_freqs": ("15min",)},
     },
     "08_deepvol": {
         "quick": {"model_size": "3x64", "variant_size": "authors_code", "steps": 200, "variant_steps": 200,
@@ -97,8 +106,160 @@ CHAPTER_SETTINGS: dict[str, dict[str, dict[str, object]]] = {
                  "n_portfolios": 300, "finetune_stocks": 50, "finetune_steps": 100, "sim_stocks": 160,
                  "sim_days": 4_600},
     },
+    "09_significance": {
+        "quick": {"horizons": (1, 7), "reps": 500, "mc_reps": 200},
+        "full": {"horizons": (1, 7), "reps": 2_000, "mc_reps": 2_000},
+    },
 }
 
+
+@dataclass(frozen=True)
+class Param:
+    """What one notebook parameter may be (see :data:`CHAPTER_PARAMETERS`).
+
+    ``kind`` is ``"int"``, ``"float"``, ``"bool"``, ``"str"``, ``"ints"`` (a non-empty list or tuple of integers)
+    or ``"freqs"`` (a list or tuple of pandas frequency strings such as ``"15min"``); ``low``/``high`` bound a
+    number (or every element of ``ints``) inclusively, ``above`` strictly from below; ``choices`` lists the allowed
+    strings; ``pattern`` (a regular expression, described by ``pattern_doc``) admits further strings;
+    ``optional`` admits ``None`` (= the profile's value).
+    """
+
+    kind: str
+    low: float | None = None
+    high: float | None = None
+    above: float | None = None
+    choices: tuple[str, ...] = ()
+    pattern: str | None = None
+    pattern_doc: str | None = None
+    optional: bool = True
+
+    def allowed(self) -> str:
+        """What the parameter accepts, in words (used in the error message)."""
+        if self.kind == "bool":
+            text = "True or False"
+        elif self.kind == "str":
+            text = "one of " + ", ".join(repr(c) for c in self.choices)
+            if self.pattern:
+                text += f" or {self.pattern_doc or 'a string matching ' + self.pattern}"
+        elif self.kind == "freqs":
+            text = "a list of pandas frequencies such as ['15min'] (possibly empty)"
+        else:
+            what = {"int": "an integer", "float": "a number", "ints": "a non-empty list of integers"}[self.kind]
+            bounds = [f">= {self.low:g}" if self.low is not None else "", f"> {self.above:g}" if self.above is not None
+                      else "", f"<= {self.high:g}" if self.high is not None else ""]
+            text = " ".join([what, *(b for b in bounds if b)]) if any(bounds) else what
+            if self.kind == "ints":
+                text = text.replace("integers", "integers" + (" each" if any(bounds) else ""), 1)
+        return text + (" or None (the profile's value)" if self.optional else "")
+
+    def accepts(self, value: object) -> bool:
+        """True if ``value`` is allowed."""
+        import re
+
+        if value is None:
+            return self.optional
+        if self.kind == "bool":
+            return isinstance(value, bool)
+        if self.kind == "str":
+            matches = bool(self.pattern and isinstance(value, str) and re.fullmatch(self.pattern, value))
+            return isinstance(value, str) and (value in self.choices or matches)
+        if self.kind == "freqs":
+            if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+                return False
+            import pandas as pd
+
+            try:
+                return all(pd.Timedelta(pd.tseries.frequencies.to_offset(v)) > pd.Timedelta(0) for v in value)
+            except (ValueError, TypeError):
+                return False
+        if self.kind == "ints":
+            return (isinstance(value, (list, tuple)) and len(value) > 0
+                    and all(self._number(v, numbers.Integral) for v in value))
+        return self._number(value, numbers.Integral if self.kind == "int" else numbers.Real)
+
+    def _number(self, value: object, types: type) -> bool:
+        if isinstance(value, bool) or not isinstance(value, types) or value != value:  # NaN fails value == value
+            return False
+        return ((self.low is None or value >= self.low) and (self.high is None or value <= self.high)
+                and (self.above is None or value > self.above))
+
+
+_COUNT = Param("int", low=1)
+_MODEL_SIZE = Param("str", choices=("paper", "authors_code"), pattern=r"\d+x\d+",
+                    pattern_doc="'<layers>x<hidden>' such as '3x64'")
+
+#: Parameters every chapter notebook has (its ``parameters`` cell starts with them).
+COMMON_PARAMETERS: dict[str, Param] = {
+    "profile": Param("str", choices=PROFILES, optional=False),
+    "data_source": Param("str", choices=("mirror", "sim"), optional=False),
+    "seed": Param("int", low=0, optional=False),
+}
+
+#: One schema per chapter: every parameter of its notebook's ``parameters`` cell besides :data:`COMMON_PARAMETERS`
+#: (the knobs of :data:`CHAPTER_SETTINGS` and the chapter's own, such as ``theta``), with its type, range or
+#: allowed values. The runner checks ``-p`` values against it before a cell runs (:func:`validate_parameters`),
+#: :func:`chapter_settings` checks the knobs again inside the notebook, and a test checks that it names exactly
+#: the parameters of every notebook. A chapter with no entry here cannot be run by the runner (ConfigError).
+CHAPTER_PARAMETERS: dict[str, dict[str, Param]] = {
+    "01_data_liquidity": {"sim_days": _COUNT, "sim_trades_per_day": _COUNT},
+    "02_rv_signature": {"sim_days": _COUNT, "sim_trades_per_day": _COUNT,
+                        "theta": Param("float", above=0, optional=False)},
+    "03_rough_hurst": {"n_paths": _COUNT, "n_boot": _COUNT, "sim_days": _COUNT},
+    "04_baselines": {"target_kind": Param("str", choices=("point", "mean"), optional=False),
+                     "garch_mode": Param("str", choices=("fixed", "rolling", "expanding")),
+                     "refit_every": _COUNT, "workers": _COUNT, "sim_days": _COUNT},
+    "05_transfer_lstm": {"seeds": _COUNT, "pretrain_epochs": _COUNT, "finetune_epochs": _COUNT,
+                         "techlog_epochs": _COUNT, "sim_days": _COUNT},
+    "06_hybrids": {"seeds": _COUNT, "max_epochs": _COUNT, "finetune_epochs": _COUNT, "sim_days": _COUNT},
+    "07_cnn_lstm_mtf": {"epochs": _COUNT, "horizons": Param("ints", low=1), "seeds": _COUNT, "headline_seeds": _COUNT,
+                        "mtf_sizes": Param("ints", low=1), "full_size_finest": Param("bool"),
+                        "selection_grid": Param("str", choices=("quick", "paper")),
+                        "study_horizons": Param("ints", low=1), "study_cnn": Param("bool"), "sim_days": _COUNT,
+                        "robust_freqs": Param("freqs")},
+    "08_deepvol": {"model_size": _MODEL_SIZE, "variant_size": _MODEL_SIZE,
+                   "steps": _COUNT, "variant_steps": _COUNT, "case2_steps": _COUNT, "window": Param("int", low=0),
+                   "garch_refit": Param("str", choices=("daily", "none")), "garch_workers": _COUNT,
+                   "n_train": _COUNT, "n_portfolios": _COUNT, "finetune_stocks": _COUNT, "finetune_steps": _COUNT,
+                   "sim_stocks": _COUNT, "sim_days": _COUNT},
+    "09_significance": {"horizons": Param("ints", low=1), "reps": _COUNT, "mc_reps": _COUNT},
+}
+
+
+def parameter_schema(chapter: str) -> dict[str, Param]:
+    """Every parameter of ``chapter``'s notebook: :data:`COMMON_PARAMETERS` and its :data:`CHAPTER_PARAMETERS`.
+
+    Raises
+    ------
+    ConfigError
+        The chapter has no schema (a new chapter must add one next to its :data:`CHAPTER_SETTINGS`).
+    """
+    if chapter not in CHAPTER_PARAMETERS:
+        raise ConfigError(f"chapter {chapter!r} has no parameter schema: add an entry to "
+                          f"volrep.config.CHAPTER_PARAMETERS (known: {', '.join(CHAPTER_PARAMETERS)})")
+    return {**COMMON_PARAMETERS, **CHAPTER_PARAMETERS[chapter]}
+
+
+def validate_parameters(chapter: str, parameters: dict[str, object]) -> dict[str, object]:
+    """Check notebook parameters against the chapter's schema (:func:`parameter_schema`); return them unchanged.
+
+    Raises
+    ------
+    ConfigError
+        One line naming the first unknown parameter (with the closest known name) or the first bad value, the
+        value, and what is allowed.
+    """
+    import difflib
+
+    schema = parameter_schema(chapter)
+    for name, value in parameters.items():
+        if name not in schema:
+            close = difflib.get_close_matches(name, list(schema), n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise ConfigError(f"unknown parameter {name!r} for chapter {chapter}; {hint}known: {', '.join(schema)}")
+        if not schema[name].accepts(value):
+            raise ConfigError(f"parameter {name}={value!r} of chapter {chapter} is not allowed: "
+                              f"expected {schema[name].allowed()}")
+    return parameters
 
 def _default_root() -> Path:
     import pooch
@@ -107,15 +268,16 @@ def _default_root() -> Path:
 
 
 def data_dir() -> Path:
-    """Root of the raw-file cache (``VOLREP_DATA_DIR``)."""
+    """Root of the raw-file cache (``VOLREP_DATA_DIR``), absolute but not symlink-resolved (messages show the
+    path the user set)."""
     env = os.environ.get("VOLREP_DATA_DIR")
-    return Path(env).expanduser().resolve() if env else _default_root() / "raw"
+    return _absolute(env) if env else _default_root() / "raw"
 
 
 def cache_dir() -> Path:
     """Root of the derived-table cache (``VOLREP_CACHE_DIR``)."""
     env = os.environ.get("VOLREP_CACHE_DIR")
-    return Path(env).expanduser().resolve() if env else _default_root() / "derived"
+    return _absolute(env) if env else _default_root() / "derived"
 
 
 def offline() -> bool:
@@ -149,6 +311,9 @@ def chapter_settings(chapter: str, profile: str, **overrides: object) -> dict[st
     unknown = set(overrides) - set(settings)
     if unknown:
         raise ConfigError(f"unknown parameter(s) for {chapter}: {', '.join(sorted(unknown))}; known: {', '.join(settings)}")
+    given = {k: v for k, v in overrides.items() if v is not None}
+    if given:
+        validate_parameters(chapter, given)
     settings.update({k: v for k, v in overrides.items() if v is not None})
     return settings
 
@@ -157,7 +322,14 @@ def seed_everything(seed: int) -> np.random.Generator:
     """Seed Python, NumPy and (if installed) PyTorch; return a fresh NumPy ``Generator``.
 
     Every chapter calls this once with its ``seed`` parameter so that reruns give the same numbers.
+
+    Raises
+    ------
+    ConfigError
+        ``seed`` is not an integer >= 0 (the message names the parameter).
     """
+    if not COMMON_PARAMETERS["seed"].accepts(seed):
+        raise ConfigError(f"parameter seed={seed!r} is not allowed: expected {COMMON_PARAMETERS['seed'].allowed()}")
     random.seed(seed)
     np.random.seed(seed % (2**32))
     try:
@@ -284,6 +456,67 @@ def repo_root() -> Path:
 def results_dir() -> Path:
     """Where chapters write their JSON: ``VOLREP_RESULTS_DIR`` if set, else ``book/results`` of the project."""
     env = os.environ.get("VOLREP_RESULTS_DIR")
-    d = Path(env).expanduser().resolve() if env else repo_root() / "book" / "results"
-    d.mkdir(parents=True, exist_ok=True)
+    d = _absolute(env) if env else repo_root() / "book" / "results"
+    try:
+        d.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise ConfigError(_dir_problem("VOLREP_RESULTS_DIR", env or str(d), f"cannot be created ({err.strerror})",
+                                       write=True)) from None
     return d
+
+
+def write_dir() -> Path:
+    """Where a chapter writes its results and forecasts: ``VOLREP_STAGING_DIR`` while :func:`volrep.runner.run_chapter`
+    executes it (moved into :func:`results_dir` only when every cell has run), else :func:`results_dir`."""
+    staging = os.environ.get("VOLREP_STAGING_DIR")
+    return _absolute(staging) if staging else results_dir()
+
+
+def _absolute(value: str) -> Path:
+    """``value`` with ``~`` expanded, made absolute and normalised, symlinks kept as the user wrote them."""
+    return Path(os.path.abspath(os.path.expanduser(value)))
+
+
+def _dir_problem(variable: str, value: str, problem: str, *, write: bool) -> str:
+    """One line: which variable, the value the user set, what is wrong, how to fix it."""
+    need = "a folder you can write to" if write else "a readable folder"
+    return (f"{variable}={value!r} {problem}; set {variable} to {need} (or unset it to use the default "
+            f"per-user cache)")
+
+
+def check_directory(variable: str, *, write: bool, create: bool = True) -> Path | None:
+    """Check the folder named by the environment ``variable`` (if it is set); return it, or None when unset.
+
+    A folder that does not exist is created when ``create`` (else an error). Raises :class:`ConfigError` naming the
+    variable, the value as set (not symlink-resolved) and the fix when the path is a plain file, cannot be created,
+    cannot be listed, or (``write``) cannot be written.
+    """
+    value = os.environ.get(variable)
+    if not value:
+        return None
+    path = _absolute(value)
+    if path.exists() and not path.is_dir():
+        raise ConfigError(_dir_problem(variable, value, "is a file, not a folder", write=write))
+    if not path.exists():
+        if not create:
+            raise ConfigError(_dir_problem(variable, value, "does not exist", write=write))
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            problem = f"cannot be created ({err.strerror})"
+            raise ConfigError(_dir_problem(variable, value, problem, write=write)) from None
+    if not os.access(path, os.R_OK | os.X_OK):
+        raise ConfigError(_dir_problem(variable, value, "cannot be read (permission denied)", write=write))
+    if write and not os.access(path, os.W_OK):
+        raise ConfigError(_dir_problem(variable, value, "is read-only", write=write))
+    return path
+
+
+def check_environment() -> None:
+    """Check ``VOLREP_DATA_DIR`` (readable; a mirror may be read-only), ``VOLREP_CACHE_DIR`` and
+    ``VOLREP_RESULTS_DIR`` (writable, created if missing) once, before any work starts (the command line and
+    :func:`volrep.runner.run_chapter` call it). Variables that are not set are not checked: their defaults are
+    created on first use."""
+    check_directory("VOLREP_DATA_DIR", write=False, create=not offline())
+    check_directory("VOLREP_CACHE_DIR", write=True)
+    check_directory("VOLREP_RESULTS_DIR", write=True)

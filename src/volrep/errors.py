@@ -13,6 +13,14 @@ class ConfigError(VolrepError):
     """A setting (profile, parameter, environment variable) is invalid."""
 
 
+class ChapterInterrupted(VolrepError):
+    """A chapter run was interrupted (Ctrl-C, SIGTERM); nothing was published (see :mod:`volrep.runner`)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"interrupted: chapter {name[:2]}, nothing published")
+        self.chapter = name
+
+
 class DataError(VolrepError):
     """Input data broke a validation rule.
 
@@ -54,3 +62,4 @@ class MissingDataError(DataError):
         super().__init__(file, "raw file available", None, detail)
         self.looked_in = str(looked_in)
         self.url = url
+        self.reason = reason

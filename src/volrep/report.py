@@ -27,7 +27,7 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from volrep.config import numerics_summary, results_dir
+from volrep.config import numerics_summary, results_dir, write_dir
 from volrep.errors import ConfigError
 from volrep.store import VARIANTS
 from volrep.verdicts import REASONS, VERDICTS, Judgement
@@ -111,13 +111,14 @@ def _jsonable(x: object) -> object:
 
 
 def write_results(chapter: str, profile: str, data: dict, claims: Sequence[Claim], *, directory: Path | None = None) -> Path:
-    """Write ``<directory>/<chapter>.json`` (default ``book/results``) atomically and return its path.
+    """Write ``<directory>/<chapter>.json`` (default ``book/results``, or the runner's staging folder while it
+    executes the chapter: :func:`volrep.config.write_dir`) atomically, mode 0644, and return its path.
 
     Besides the claims, the file records the process's numerics (:func:`volrep.config.numerics_summary`: library
     versions, processor, kernels, threads), so that a tolerance check (:mod:`volrep.regression`) can say on what
     a baseline and a rerun differ.
     """
-    directory = Path(directory) if directory is not None else results_dir()
+    directory = Path(directory) if directory is not None else write_dir()
     directory.mkdir(parents=True, exist_ok=True)
     ids = [c.id for c in claims]
     dupes = sorted({i for i in ids if ids.count(i) > 1})

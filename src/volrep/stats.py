@@ -1,7 +1,11 @@
-"""Forecast-comparison tests: Diebold–Mariano with the Harvey–Leybourne–Newbold correction.
+"""Forecast-comparison tests: Diebold–Mariano with the Harvey–Leybourne–Newbold correction, Hansen's SPA test and
+the model confidence set.
 
-The SPA test and the model confidence set come from :mod:`arch.bootstrap` (``SPA``, ``MCS``) and are used
-directly by the significance chapter; ``arch`` has no Diebold–Mariano test, so it is written here.
+``arch`` has no Diebold–Mariano test, so it is written here (:func:`diebold_mariano` on errors,
+:func:`diebold_mariano_losses` on any per-date losses, :func:`dm_matrix` for Huang et al.'s one-sided pairwise
+table). The SPA test and the model confidence set are :class:`arch.bootstrap.SPA` and :class:`arch.bootstrap.MCS`,
+wrapped by :func:`spa_test` and :func:`model_confidence_set` so that every use states its bootstrap, block length,
+replications and seed. :func:`adjust_pvalues` corrects a family of p-values (Holm, Benjamini–Hochberg).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from scipy import stats as sps
 
 from volrep.errors import ConfigError, DataError
 
-Loss = Literal["se", "ae"]
+Loss = Literal["se", "ae", "qlike"]
 Alternative = Literal["two-sided", "less", "greater"]
 
 
@@ -40,7 +44,38 @@ def _losses(errors: np.ndarray, loss: Loss) -> np.ndarray:
         return errors**2
     if loss == "ae":
         return np.abs(errors)
-    raise ConfigError(f"loss must be 'se' or 'ae', got {loss!r}")
+    if loss == "qlike":
+        raise ConfigError("QLIKE needs the actual and the forecast, not the error: use losses() and "
+                          "diebold_mariano_losses()")
+    raise ConfigError(f"loss must be 'se', 'ae' or 'qlike', got {loss!r}")
+
+
+def losses(actual: np.ndarray | pd.Series, forecast: np.ndarray | pd.Series, loss: Loss = "se") -> np.ndarray:
+    """Per-date losses of a forecast: squared error, absolute error or QLIKE.
+
+    Parameters
+    ----------
+    actual, forecast
+        The realized target and the forecast on the same dates (for ``"qlike"``: variances, both > 0).
+    loss
+        ``"se"``: ``(y − f)²``; ``"ae"``: ``|y − f|``; ``"qlike"``: ``y/f − ln(y/f) − 1`` (Patton 2011; 0 for a
+        perfect forecast, the same normalisation as :func:`volrep.evaluate.qlike`).
+
+    Raises
+    ------
+    DataError
+        For QLIKE, when an actual or a forecast is ≤ 0 (QLIKE is defined for variances only).
+    """
+    y, f = np.asarray(actual, dtype=float), np.asarray(forecast, dtype=float)
+    if y.shape != f.shape:
+        raise ConfigError(f"actual and forecast must have the same shape, got {y.shape} and {f.shape}")
+    if loss == "qlike":
+        bad = ~((y > 0) & (f > 0))
+        if bad.any():
+            raise DataError("forecasts for QLIKE", "actual and forecast > 0 (variances)", int(np.argmax(bad)))
+        ratio = y / f
+        return ratio - np.log(ratio) - 1.0
+    return _losses(y - f, loss)
 
 
 def diebold_mariano(
@@ -88,10 +123,30 @@ def diebold_mariano(
         raise ConfigError(f"errors must be two 1-d arrays of equal length, got {e1.shape} and {e2.shape}")
     if not (np.isfinite(e1).all() and np.isfinite(e2).all()):
         raise DataError("forecast errors", "finite values", int(np.argmax(~(np.isfinite(e1) & np.isfinite(e2)))))
-    n = e1.size
+    return diebold_mariano_losses(_losses(e1, loss), _losses(e2, loss), horizon=horizon, alternative=alternative)
+
+
+def diebold_mariano_losses(
+    loss_1: np.ndarray | pd.Series,
+    loss_2: np.ndarray | pd.Series,
+    *,
+    horizon: int = 1,
+    alternative: Alternative = "two-sided",
+) -> DMResult:
+    """The Diebold–Mariano test (HLN-corrected) on two series of per-date losses (any loss: QLIKE, NLL …).
+
+    Same statistic, variance and p-value as :func:`diebold_mariano` (which calls this with squared or absolute
+    errors), on ``d_t = loss_1_t − loss_2_t``; ``alternative="less"``: model 1 has the smaller expected loss.
+    """
+    l1, l2 = np.asarray(loss_1, dtype=float), np.asarray(loss_2, dtype=float)
+    if l1.shape != l2.shape or l1.ndim != 1:
+        raise ConfigError(f"losses must be two 1-d arrays of equal length, got {l1.shape} and {l2.shape}")
+    if not (np.isfinite(l1).all() and np.isfinite(l2).all()):
+        raise DataError("forecast losses", "finite values", int(np.argmax(~(np.isfinite(l1) & np.isfinite(l2)))))
+    n = l1.size
     if horizon < 1 or n < max(10, 2 * horizon):
         raise ConfigError(f"need horizon ≥ 1 and at least max(10, 2h) dates, got h={horizon}, n={n}")
-    d = _losses(e1, loss) - _losses(e2, loss)
+    d = l1 - l2
     dc = d - d.mean()
     gammas = [dc @ dc / n] + [dc[k:] @ dc[:-k] / n for k in range(1, horizon)]
     lrv = gammas[0] + 2 * sum(gammas[1:])
@@ -110,3 +165,202 @@ def diebold_mariano(
     else:
         raise ConfigError(f"alternative must be 'two-sided', 'less' or 'greater', got {alternative!r}")
     return DMResult(float(stat), float(p), float(d.mean()), n, horizon, alternative)
+
+
+def dm_matrix(forecasts: pd.DataFrame, actual: pd.Series, *, horizon: int = 1, loss: Loss = "se") -> pd.DataFrame:
+    """Huang et al.'s pairwise Diebold–Mariano table: one-sided p-values ``p[i, j]``, NaN on the diagonal.
+
+    Parameters
+    ----------
+    forecasts
+        One column per model, indexed by forecast origin (the same dates as ``actual``).
+    actual
+        The realized target.
+    horizon, loss
+        As for :func:`diebold_mariano_losses` (``"se"``, ``"ae"`` or ``"qlike"``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows ``i`` and columns ``j`` = the models. ``p[i, j]`` is the p-value of the HLN-corrected DM test of
+        Huang, Sangiorgi & Urquhart (2024, Table 8) whose null is "model i underperforms model j": the test rejects
+        (small p) when model i's loss is significantly *smaller* than model j's (``alternative="less"`` on
+        ``d_t = L_i − L_j``). Since the t distribution is symmetric, ``p[i, j] + p[j, i] = 1``: the paper's table
+        has this property (e.g. 0.8261 and 0.1739), which is how its convention was identified.
+    """
+    if not isinstance(forecasts, pd.DataFrame) or not forecasts.index.equals(actual.index):
+        raise ConfigError("dm_matrix: forecasts must be a DataFrame on the same dates as actual")
+    lossdf = {m: losses(actual.to_numpy(), forecasts[m].to_numpy(), loss) for m in forecasts.columns}
+    names = list(forecasts.columns)
+    out = pd.DataFrame(np.nan, index=pd.Index(names, name="i"), columns=pd.Index(names, name="j"))
+    for i in names:
+        for j in names:
+            if i != j:
+                out.loc[i, j] = diebold_mariano_losses(lossdf[i], lossdf[j], horizon=horizon, alternative="less").pvalue
+    return out
+
+
+def block_length(n: int, horizon: int = 1) -> int:
+    """Mean block length of the stationary bootstrap used by :func:`spa_test` and :func:`model_confidence_set`.
+
+    ``max(h, round(n^(1/3)))``: the cube-root rate of the optimal block length for a weakly dependent series
+    (Politis & White 2004) and at least the horizon, because the loss differentials of h-step forecasts are
+    MA(h − 1) even under the null.
+    """
+    if n < 1 or horizon < 1:
+        raise ConfigError(f"block_length: need n ≥ 1 and horizon ≥ 1, got {n}, {horizon}")
+    return int(max(horizon, round(n ** (1 / 3))))
+
+
+@dataclass(frozen=True)
+class SPAResult:
+    """Hansen's (2005) test for superior predictive ability: is any model better than the benchmark?
+
+    ``pvalue`` is Hansen's consistent p-value (``lower`` and ``upper`` bound it); small values reject the null
+    "no model beats the benchmark". ``bootstrap``, ``block_size``, ``reps`` and ``seed`` say how it was computed.
+    """
+
+    pvalue: float
+    lower: float
+    upper: float
+    n: int
+    models: int
+    bootstrap: str
+    block_size: int
+    reps: int
+    seed: int
+
+
+def spa_test(benchmark_loss: np.ndarray | pd.Series, model_losses: np.ndarray | pd.DataFrame | pd.Series, *,
+             block_size: int | None = None, horizon: int = 1, reps: int = 1000, seed: int = 0,
+             bootstrap: str = "stationary") -> SPAResult:
+    """Hansen's SPA test of a benchmark against one or more models (:class:`arch.bootstrap.SPA`).
+
+    Parameters
+    ----------
+    benchmark_loss
+        Per-date losses of the benchmark (Huang et al.: HAR).
+    model_losses
+        Per-date losses of the competing models (one column per model).
+    block_size
+        Mean block length of the stationary bootstrap; default :func:`block_length` ``(n, horizon)``.
+    reps, seed, bootstrap
+        Bootstrap replications, the seed of its generator and the scheme (``"stationary"``, ``"circular"`` or
+        ``"moving block"``).
+
+    Notes
+    -----
+    With ``d_{k,t} = L_{0,t} − L_{k,t}`` (positive when model k beats the benchmark), the null is
+    :math:`\\max_k E[d_k] \\le 0`; the statistic is :math:`\\max_k \\sqrt{n}\\,\\bar d_k / \\hat\\omega_k`
+    (studentized) and its null distribution is bootstrapped with recentring that ignores poor models
+    (Hansen 2005, "consistent" p-value).
+
+    References
+    ----------
+    Hansen, P. R. (2005). A test for superior predictive ability. *JBES* 23(4), 365-380.
+    """
+    from arch.bootstrap import SPA
+
+    bench = np.asarray(benchmark_loss, dtype=float)
+    models = np.asarray(model_losses, dtype=float)
+    models = models[:, None] if models.ndim == 1 else models
+    if models.shape[0] != bench.size or bench.ndim != 1:
+        raise ConfigError(f"spa_test: benchmark ({bench.shape}) and models ({models.shape}) must share the dates")
+    if not (np.isfinite(bench).all() and np.isfinite(models).all()):
+        raise DataError("SPA losses", "finite values", None)
+    block = block_size or block_length(bench.size, horizon)
+    spa = SPA(bench, models, block_size=block, reps=reps, bootstrap=bootstrap, seed=np.random.default_rng(seed))
+    spa.compute()
+    p = spa.pvalues
+    return SPAResult(float(p["consistent"]), float(p["lower"]), float(p["upper"]), int(bench.size),
+                     int(models.shape[1]), bootstrap, int(block), int(reps), int(seed))
+
+
+@dataclass(frozen=True)
+class MCSResult:
+    """The model confidence set of Hansen, Lunde & Nason (2011) at level ``size``.
+
+    ``pvalues``: the MCS p-value of every model (a model is in the set at level α when its p-value ≥ α);
+    ``included``: the models of the set at ``size``.
+    """
+
+    pvalues: pd.Series
+    included: tuple[str, ...]
+    size: float
+    method: str
+    bootstrap: str
+    block_size: int
+    reps: int
+    seed: int
+
+    def contains(self, alpha: float) -> pd.Series:
+        """Membership at another level ``alpha`` (from the same p-values)."""
+        return self.pvalues >= alpha
+
+
+def model_confidence_set(loss_table: pd.DataFrame, *, size: float = 0.10, block_size: int | None = None,
+                         horizon: int = 1, reps: int = 1000, seed: int = 0, method: str = "R",
+                         bootstrap: str = "stationary") -> MCSResult:
+    """The model confidence set (:class:`arch.bootstrap.MCS`) of the models in ``loss_table``.
+
+    Parameters
+    ----------
+    loss_table
+        Per-date losses, one column per model (the column names name the models).
+    size
+        The level α: the set contains the best model with probability ≥ 1 − α (10 % and 25 % in the book).
+    block_size, horizon, reps, seed, bootstrap
+        As for :func:`spa_test`.
+    method
+        ``"R"`` (range statistic, Hansen et al.'s T_R) or ``"max"`` (T_max).
+
+    Notes
+    -----
+    Starting from all models, the procedure tests equal predictive ability of the models still in the set and,
+    while it rejects, removes the worst; a model's MCS p-value is the largest p-value of the tests up to its
+    removal (Hansen, Lunde & Nason 2011, Econometrica 79(2), 453-497).
+    """
+    from arch.bootstrap import MCS
+
+    if not isinstance(loss_table, pd.DataFrame) or loss_table.shape[1] < 2:
+        raise ConfigError("model_confidence_set: a DataFrame with one column per model (at least two) is needed")
+    values = loss_table.to_numpy(dtype=float)
+    if not np.isfinite(values).all():
+        raise DataError("MCS losses", "finite values", None)
+    block = block_size or block_length(len(loss_table), horizon)
+    # plain object labels: arch indexes the column labels positionally, which an Arrow-backed string index refuses
+    table = pd.DataFrame(values, index=loss_table.index, columns=pd.Index([str(c) for c in loss_table.columns], dtype=object))
+    # identical loss columns (two specifications that give the same forecasts) tie in every comparison, which arch's
+    # elimination step cannot break: test one of each and give its twins the same p-value
+    twin = table.T.duplicated(keep="first")
+    unique = table.loc[:, ~twin.to_numpy()]
+    if unique.shape[1] < 2:
+        raise DataError("MCS losses", "at least two models with different losses", None)
+    first_of = {c: next(u for u in unique.columns if np.array_equal(table[u].to_numpy(), table[c].to_numpy()))
+                for c in table.columns}
+    mcs = MCS(unique, size=size, reps=reps, block_size=block, method=method, bootstrap=bootstrap,
+              seed=np.random.default_rng(seed))
+    mcs.compute()
+    unique_p = mcs.pvalues["Pvalue"].astype(float)
+    pvalues = pd.Series([unique_p[first_of[c]] for c in table.columns], index=table.columns, dtype=float)
+    pvalues.name = "mcs_pvalue"
+    return MCSResult(pvalues, tuple(m for m in table.columns if pvalues[m] >= size), float(size), method,
+                     bootstrap, int(block), int(reps), int(seed))
+
+
+def adjust_pvalues(pvalues: np.ndarray | pd.Series, method: Literal["holm", "bh"] = "holm") -> np.ndarray | pd.Series:
+    """Multiple-testing correction of a family of p-values (e.g. one DM test per stock).
+
+    ``"holm"``: Holm's step-down (controls the family-wise error rate); ``"bh"``: Benjamini–Hochberg (controls the
+    false discovery rate). Returns adjusted p-values in the input's order (a Series keeps its index).
+    """
+    from statsmodels.stats.multitest import multipletests
+
+    methods = {"holm": "holm", "bh": "fdr_bh"}
+    if method not in methods:
+        raise ConfigError(f"adjust_pvalues: method must be 'holm' or 'bh', got {method!r}")
+    p = np.asarray(pvalues, dtype=float)
+    if p.ndim != 1 or not np.isfinite(p).all() or ((p < 0) | (p > 1)).any():
+        raise DataError("p-values", "finite values in [0, 1]", None)
+    adjusted = multipletests(p, method=methods[method])[1] if p.size else p
+    return pd.Series(adjusted, index=pvalues.index, name=pvalues.name) if isinstance(pvalues, pd.Series) else adjusted

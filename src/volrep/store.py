@@ -40,7 +40,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from volrep.config import results_dir
+from volrep.config import results_dir, write_dir
 from volrep.data.cache import atomic_write
 from volrep.errors import ConfigError, DataError
 
@@ -251,7 +251,8 @@ def save_forecasts(chapter: str, rows: pd.DataFrame, *, directory: str | Path | 
         The file written.
     """
     _check_chapter_name(chapter)
-    path = forecast_dir(directory) / f"{chapter}.parquet"
+    # while the runner executes the chapter, its forecasts are staged with its results (volrep.config.write_dir)
+    path = (Path(directory) if directory is not None else write_dir() / "forecasts") / f"{chapter}.parquet"
     rows = validate_rows(rows, path, chapter=chapter)
     with atomic_write(path) as tmp:
         rows.to_parquet(tmp, index=False)

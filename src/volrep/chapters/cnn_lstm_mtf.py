@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from volrep import evaluate, train, verdicts
+from volrep import evaluate, rv, train, verdicts
 from volrep.chapters.baselines import EFFECT_FLOOR_PP
 from volrep.config import seed_everything
 from volrep.errors import ConfigError, DataError
@@ -113,32 +113,115 @@ def intraday_from_variances(variances: pd.Series, per_day: int, *, source: str) 
     return _day_rows(variances, per_day, source=source)
 
 
-#: The mirror's Binance window: whole UTC days from the second day (the first 15-minute return of 2018-01-01 would
-#: need a price before the mirror's first bar) to the end of 2022.
+#: The mirror's Binance window: whole UTC days from the second day (the first return of 2018-01-01 would need a
+#: price before the mirror's first bar) to the end of 2022.
 BINANCE_WINDOW = {"start": "2018-01-02", "end": "2023-01-01"}
-#: Intraday frequencies of the Binance design: the finest first.
-BINANCE_FREQS = ("15min", "30min", "1h")
+#: Intraday frequencies built from the mirror's 1-minute bars: the paper's 10 minutes first (its main input, 144 RVs
+#: a day, whose row sum is the daily RV), then its 5 minutes, 30 minutes and hour (Tables 9–10), then the 15 minutes
+#: of the book's earlier design (a robustness row of ours; no counterpart in the paper).
+MINUTE_FREQS = ("10min", "5min", "30min", "1h", "15min")
 
 
-def binance_design(progress: bool = False) -> tuple[Design, pd.Series, dict]:
-    """The design of the mirror's Binance BTCUSDT 15-minute bars: 15-minute, 30-minute and hourly RV sequences.
+def intraday_from_prices(times: pd.DatetimeIndex | np.ndarray, prices: np.ndarray, freqs: Sequence[str], *,
+                         start: str | pd.Timestamp, end: str | pd.Timestamp,
+                         source: str) -> tuple[dict[str, pd.DataFrame], pd.Series]:
+    """Intraday RV sequences (eq. 5) at several frequencies and the daily log returns, from one price grid.
+
+    Prices are sampled previous-tick (:func:`volrep.rv.grid_prices`) once, on the finest grid that every frequency
+    and the day are multiples of (one minute for 5, 10, 15, 30 and 60 minutes); each frequency's returns are the
+    differences of every ``k``-th log price of that grid, so the result equals :func:`volrep.rv.grid_returns` at
+    each frequency (tested) at the cost of one ``searchsorted``.
+
+    Parameters
+    ----------
+    times, prices
+        Observations (ticks, or the closes of bars from :func:`volrep.rv.bar_observations`), times sorted.
+    freqs
+        Intraday frequencies, each dividing a day (e.g. ``"10min"`` → 144 intervals).
+    start, end
+        First and last grid point: midnights (UTC), so that the rows are whole days.
+    source
+        Name for error messages.
+
+    Returns
+    -------
+    intraday, returns
+        ``{freq: days × intervals}`` of squared log returns (decimal; a row sums to the day's RV at that frequency),
+        indexed by day, and the midnight-to-midnight log return of each day.
+
+    Raises
+    ------
+    ConfigError
+        If ``start`` or ``end`` is not a midnight, or a frequency does not divide a day.
+    DataError
+        If a grid point has no earlier observation (the window starts before the data).
+
+    Notes
+    -----
+    A minute without a bar (an exchange outage) carries the last price forward: its one-minute return is zero and
+    the move over the gap lands in the interval where trading resumes. An interval wholly inside an outage has a
+    zero return, not a missing one; :func:`volrep.rv.trade_counts` counts such intervals.
+    """
+    if not freqs:
+        raise ConfigError("at least one intraday frequency is needed")
+    first, last = pd.Timestamp(start), pd.Timestamp(end)
+    if first != first.normalize() or last != last.normalize() or last <= first:
+        raise ConfigError(f"start and end must be midnights with end after start, got {start!r} and {end!r}")
+    per_day = {f: intervals_per_day(f) for f in freqs}
+    base = int(np.gcd.reduce([pd.Timedelta(f).value for f in freqs]))  # ns; divides a day, as every freq does
+    base_per_day = int(pd.Timedelta(days=1).value // base)
+    days = (last - first).days
+    log_p = np.log(rv.grid_prices(times, prices, pd.Timedelta(base), start=first, end=last).to_numpy())
+    if len(log_p) != days * base_per_day + 1:  # pragma: no cover - grid_prices' contract
+        raise DataError(source, "one grid price per interval", detail=f"{len(log_p)} prices for {days} days")
+    missing = np.flatnonzero(np.isnan(log_p))
+    if missing.size:
+        raise DataError(source, "an observation at or before every grid point", row=int(missing[0]),
+                        detail=f"{missing.size} grid points from {first} have no earlier price")
+    index = pd.date_range(first.tz_localize(None) if first.tz else first, periods=days, freq="D", name="day")
+    intraday = {}
+    for f, n in per_day.items():
+        r = np.diff(log_p[:: base_per_day // n])
+        intraday[f] = pd.DataFrame((r * r).reshape(days, n), index=index)
+    returns = pd.Series(np.diff(log_p[::base_per_day]), index=index, name="return")
+    return intraday, returns
+
+
+def binance_minute_design(progress: bool = False, freqs: Sequence[str] = MINUTE_FREQS) -> tuple[Design, pd.Series, dict]:
+    """The design of the mirror's Binance BTCUSDT 1-minute bars: the paper's 10-minute RVs and its variants.
+
+    Parameters
+    ----------
+    progress
+        Show the data layer's progress bar.
+    freqs
+        Intraday frequencies (:data:`MINUTE_FREQS`); the first one's daily sum is the daily RV (the paper's
+        10 minutes: HAR's input and every network's target).
 
     Returns
     -------
     tuple
-        The :class:`Design` (daily RV = the sum of the day's squared 15-minute returns), the daily close-to-close
-        log returns (for GARCH), and the dataset's provenance.
-    """
-    from volrep import data, rv
+        The :class:`Design` (:func:`intraday_from_prices` on the bars' closes over :data:`BINANCE_WINDOW`), the
+        daily close-to-close log returns (for GARCH), and the dataset's provenance with two more keys:
+        ``missing_minutes`` (minutes of the window without a bar) and ``empty_intervals`` (intervals of the first
+        frequency without a bar: their return is zero by previous-tick sampling).
 
-    dataset = data.load("binance_klines_15m", progress=progress)
+    Notes
+    -----
+    Huang et al. pre-average Bitstamp ticks into 10-minute RVs (eqs. 2–3). With one price a minute there are ten
+    observations per interval, too few for the pre-averaging window to do what it does on ticks (chapter 02), so
+    the 10-minute RV here is the plain squared 10-minute return of the 1-minute closes.
+    """
+    from volrep import data
+
+    dataset = data.load("binance_klines_1m_daily", progress=progress)
     times, prices = rv.bar_observations(dataset.frame)
-    intraday = {f: intraday_rv(rv.grid_returns(times, prices, f, **BINANCE_WINDOW), intervals_per_day(f),
-                               source=f"binance {f}") for f in BINANCE_FREQS}
-    daily_rv = intraday[BINANCE_FREQS[0]].sum(axis=1).rename("rv")
-    returns = rv.grid_returns(times, prices, "1D", **BINANCE_WINDOW)
-    returns.index = returns.index.tz_localize(None)
-    return Design(daily_rv, intraday), returns.reindex(daily_rv.index), dataset.provenance()
+    intraday, returns = intraday_from_prices(times, prices, freqs, **BINANCE_WINDOW, source="binance 1-minute closes")
+    daily_rv = intraday[freqs[0]].sum(axis=1).rename("rv")
+    provenance = dataset.provenance()
+    provenance["missing_minutes"] = int((rv.trade_counts(times, "1min", **BINANCE_WINDOW) == 0).sum())
+    provenance["empty_intervals"] = int((rv.trade_counts(times, freqs[0], **BINANCE_WINDOW) == 0).sum())
+    return Design(daily_rv, intraday), returns, provenance
 
 
 def simulated_design(days: int, seed: int) -> tuple[Design, pd.Series, dict]:
@@ -180,7 +263,7 @@ class NetSpec:
     Attributes
     ----------
     sequence
-        A key of :attr:`Design.intraday` (e.g. ``"15min"``) for the previous day's intraday RV sequence, or one of
+        A key of :attr:`Design.intraday` (e.g. ``"10min"``) for the previous day's intraday RV sequence, or one of
         :data:`DAILY_INPUTS`.
     image
         ``None`` (an LSTM), ``"intraday"`` (the MTF of the sequence's day, blurred to ``size``) or a key of
@@ -210,48 +293,54 @@ class NetSpec:
 
     @property
     def input(self) -> str:
-        """The input in the paper's "Input" column, shortened: ``"15min"``, ``"HAR"``, ``"HAR + MTF of 7 daily RVs"``."""
+        """The input in the paper's "Input" column, shortened: ``"10min"``, ``"HAR"``, ``"HAR + MTF of 7 daily RVs"``."""
         if self.image in DAILY_IMAGES:
             return f"{self.sequence} + MTF of {DAILY_IMAGES[self.image]} daily RVs"
         return self.sequence
 
     @property
     def label(self) -> str:
-        """Row label, e.g. ``"MTF-16-CNN + LSTM (15min)"``."""
+        """Row label, e.g. ``"MTF-16-CNN + LSTM (10min)"``."""
         return f"{self.model} ({self.input})"
 
 
-def table_specs(freq: str, sizes: Sequence[int], coarser: Sequence[str] = (), *,
-                full_size_finest: bool = True) -> dict[str, list[NetSpec]]:
+def table_specs(freq: str, sizes: Sequence[int], coarser: Sequence[str] = (), finer: Sequence[str] = (), *,
+                full_size_finest: bool = True, extra: Sequence[str] = ()) -> dict[str, list[NetSpec]]:
     """The networks of Tables 6, 7, 9 and 10 for the data at hand.
 
     Parameters
     ----------
     freq
-        The finest intraday frequency (the paper's 10 minutes; the mirror's 15 minutes).
+        The main intraday frequency: the paper's 10 minutes (144 RVs a day), the input of Table 6.
     sizes
-        Blurred MTF sizes for Table 6; those that do not divide the intervals per day of ``freq`` are left out
-        (blurring averages whole blocks, §4.1.1).
-    coarser
-        Coarser intraday frequencies for Tables 9–10 (the paper's 30 minutes and 1 hour; its 5 minutes is finer).
+        Blurred MTF sizes for Table 6 (the paper's: 144 and its divisors down to 4); those that do not divide the
+        intervals per day of ``freq`` are left out (blurring averages whole blocks, §4.1.1).
+    coarser, finer
+        The other intraday frequencies of Tables 9–10: coarser (the paper's 30 minutes and 1 hour) and finer
+        (its 5 minutes) than ``freq``.
     full_size_finest
-        Include Table 10's full-size image of the finest frequency (96 × 96 for 15 minutes: the costliest network,
-        about five times the training time of a 16 × 16 one).
+        Include Table 10's full-size images of ``freq`` and the finer frequencies (144 × 144 and 288 × 288 for 10
+        and 5 minutes: the costliest networks, several times the training time of a 16 × 16 one).
+    extra
+        Intraday frequencies of ours without a counterpart in the paper (the 15 minutes of the book's earlier
+        design): one LSTM each, listed in Table 9 as robustness rows.
 
     Returns
     -------
     dict
         ``{"6": [...], "7": [...], "9": [...], "10": [...]}``; a spec may appear in several tables (it is trained
-        once). Table 10's images are full-size (one pixel per interval): ``per_day`` of each frequency.
+        once). Table 10's images are full-size (one pixel per interval): ``per_day`` of each frequency. Rows run
+        in the paper's order: daily inputs, then frequencies from the coarsest to the finest, then ``extra``.
     """
     daily = [NetSpec("HAR"), NetSpec("HAR", "30 days", 30), NetSpec("HAR", "7 days", 7)]
-    full = {f: intervals_per_day(f) for f in (freq, *coarser)}
+    full = {f: intervals_per_day(f) for f in (freq, *coarser, *finer, *extra)}
+    by_coarseness = (*reversed(coarser), freq, *finer)
     return {
         "6": [NetSpec(freq), *(NetSpec(freq, "intraday", s) for s in sizes if full[freq] % s == 0)],
         "7": daily,
-        "9": [NetSpec("HAR"), NetSpec("1 day"), *(NetSpec(f) for f in (*reversed(coarser), freq))],
-        "10": [*daily[1:], *(NetSpec(f, "intraday", full[f]) for f in (*reversed(coarser), freq)
-                             if f != freq or full_size_finest)],
+        "9": [NetSpec("HAR"), NetSpec("1 day"), *(NetSpec(f) for f in (*by_coarseness, *extra))],
+        "10": [*daily[1:], *(NetSpec(f, "intraday", full[f]) for f in by_coarseness
+                             if f in coarser or full_size_finest)],
     }
 
 
@@ -439,7 +528,7 @@ def selection_table(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def paper_vs_ours(paper: pd.DataFrame, ours_relative: pd.DataFrame, specs: Sequence[NetSpec],
-                  paper_input: Mapping[str, str]) -> pd.DataFrame:
+                  paper_input: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Paper's relative power (Panel B) next to ours, for the networks of one table.
 
     Parameters
@@ -451,17 +540,20 @@ def paper_vs_ours(paper: pd.DataFrame, ours_relative: pd.DataFrame, specs: Seque
     specs
         Our networks of that table.
     paper_input
-        Our input name → the paper's (e.g. ``{"15min": "10min"}``: our finest intraday frequency stands in for its).
+        Our input name → the paper's, where one stands in for the other (e.g. ``{"15min": "10min"}`` for data without
+        10-minute prices). Default: none; on the 1-minute design every input is the paper's own.
 
     Returns
     -------
     pandas.DataFrame
         Index ``(label, horizon)`` with the paper's row ``paper_model, paper_input`` and both values, for every spec
-        with a paper counterpart (same model name after mapping the input; for a blurred MTF, the paper's size
-        scaled by 144 / our intervals per day is not the same image, so sizes are matched by name only).
+        with a paper counterpart (same model and input after mapping the input; a full-size image is matched to the
+        paper's full-size image of the mapped frequency). Specs without one (e.g. the 15-minute robustness row)
+        are left out.
     """
     rows = []
     paper_rel = paper["relative_pct"]
+    paper_input = paper_input or {}
     for spec in specs:
         key = (spec.model, paper_input.get(spec.input, spec.input))
         if spec.image == "intraday" and spec.size == intervals_per_day(spec.sequence):

@@ -13,6 +13,7 @@ the dataset's reader (:mod:`volrep.data.readers`), and the parsed result is cach
 from __future__ import annotations
 
 import hashlib
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +36,7 @@ from volrep.data.registry import (
     binance_url,
     get_spec,
 )
-from volrep.errors import DataError, MissingDataError
+from volrep.errors import ConfigError, DataError, MissingDataError
 
 RULE_REPEATED_ACROSS_FILES = "rows repeated identically in two files dropped"
 
@@ -105,35 +106,46 @@ def list_datasets() -> pd.DataFrame:
     """One row per registered dataset: ``name, title, kind, period, files, bytes, present``.
 
     ``present`` is True when every raw file (or its compressed copy) exists in ``VOLREP_DATA_DIR`` (not hashed;
-    see :func:`verify_dataset`).
+    see :func:`verify_dataset`). A dataset whose files cannot be looked at (a folder without read permission) is
+    listed with ``present`` False, and the problem, one line per dataset, is in ``frame.attrs["unreadable"]``
+    (``python -m volrep data list`` prints them after the table and exits 1).
     """
-    rows = [
-        {
+    rows, unreadable = [], []
+    for spec in REGISTRY.values():
+        try:
+            present = all(_fetch.present_path(f) is not None for f in spec.files)
+        except DataError as err:
+            present = False
+            unreadable.append(f"{spec.name}: {err}")
+        rows.append({
             "name": spec.name,
             "title": spec.title,
             "kind": spec.kind,
             "period": spec.period,
             "files": len(spec.files),
             "bytes": sum(f.size or 0 for f in spec.files),
-            "present": all(_fetch.present_path(f) is not None for f in spec.files),
-        }
-        for spec in REGISTRY.values()
-    ]
-    return pd.DataFrame(rows)
+            "present": present,
+        })
+    table = pd.DataFrame(rows)
+    table.attrs["unreadable"] = unreadable
+    return table
 
 
 def verify_dataset(name: str | DatasetSpec) -> pd.DataFrame:
     """Re-hash every raw file of a dataset: one row per file with ``path, url, status, detail``.
 
     ``status`` is ``ok``, ``missing``, ``bad size``, ``bad hash``, ``bad archive`` (a compressed copy that does not
-    decompress) or ``unverified`` (no hash known); ``path`` is the copy that was checked (a ``.gz`` copy's
-    decompressed bytes are hashed).
+    decompress), ``bad sidecar``, ``unreadable`` (permission denied) or ``unverified`` (no hash known); ``path`` is
+    the copy that was checked (a ``.gz`` copy's decompressed bytes are hashed).
     """
     spec = get_spec(name)
     rows = []
     for raw in spec.files:
         status, detail = _fetch.integrity(raw, rehash=True)
-        path = _fetch.present_path(raw) or _fetch.local_path(raw)
+        try:
+            path = _fetch.present_path(raw) or _fetch.local_path(raw)
+        except DataError:
+            path = _fetch.local_path(raw)
         rows.append({"path": str(path), "url": raw.url, "status": status, "detail": detail})
     _fetch.HASHES.flush()
     return pd.DataFrame(rows, columns=["path", "url", "status", "detail"])
@@ -176,6 +188,7 @@ def load(
     :data:`RULE_REPEATED_ACROSS_FILES`); differing rows at the same timestamp raise :class:`~volrep.errors.DataError`.
     """
     spec = get_spec(name)
+    _check_bounds(start, end)
     located = _locate(spec, spec.select(index), progress=progress)
     digests = [_fetch.content_sha256(path) for _, path in located]
     key = {"dataset": spec.name, "index": index, "files": [[url, d] for (url, _), d in zip(located, digests)]}
@@ -212,9 +225,36 @@ def _locate(spec: DatasetSpec, raws: tuple[RawFile, ...], *, progress: bool) -> 
         _fetch.HASHES.flush()
         return located
     except MissingDataError as missing:
+        hint = _mirrored_minutes_hint(raws)
+        if hint:
+            raise MissingDataError(missing.file, missing.looked_in, missing.url,
+                                   f"{missing.reason}. {hint}".lstrip(". ")) from None
         if spec.fallback is None or config.offline() or len(raws) != 1:
             raise
         return [(f"yfinance:{spec.name}", _run_fallback(spec, raws[0], missing, progress=progress))]
+
+
+_DAILY_1M_ZIP = re.compile(
+    r"https://data\.binance\.vision/data/spot/daily/klines/BTCUSDT/1m/BTCUSDT-1m-(\d{4}-\d{2}-\d{2})\.zip"
+)
+
+
+def _mirrored_minutes_hint(raws: tuple[RawFile, ...]) -> str:
+    """Where the mirror holds the same days when ``raws`` are Binance's daily BTCUSDT 1-minute zips, else "".
+
+    ``binance_klines("BTCUSDT", "1m", day, day, period="daily")`` names Binance's zips; the mirror has those days
+    as ``binance_klines_1m_daily``: Binance's daily CSVs as committed on GitHub, gzip-compressed. They are not the
+    zips' bytes (a zip's sha256 can only be checked against Binance's ``.CHECKSUM`` online), so they are not
+    substituted silently; the error says where they are.
+    """
+    days = [m.group(1) for m in map(_DAILY_1M_ZIP.fullmatch, (r.url for r in raws)) if m]
+    if not days or len(days) != len(raws):
+        return ""
+    mirrored = {f.name for f in REGISTRY["binance_klines_1m_daily"].files}
+    if not all(f"BTCUSDT-1m-{d}.csv" in mirrored for d in days):
+        return ""
+    return (f"The mirror holds these days as dataset 'binance_klines_1m_daily' (Binance's daily CSVs as committed on "
+            f"GitHub, not these zips): data.load('binance_klines_1m_daily', start={min(days)!r}, end={max(days)!r})")
 
 
 def _run_fallback(spec: DatasetSpec, raw: RawFile, missing: MissingDataError, *, progress: bool) -> Path:
@@ -237,7 +277,10 @@ def _parse(
     """Read every file and combine them: members stacked (``stack``), or time chunks concatenated in order."""
     frames, reports = [], []
     for _, path in tqdm(located, desc=f"read {spec.name}", unit="file", disable=not progress or len(located) == 1):
-        frame, report = spec.reader(path)
+        try:
+            frame, report = spec.reader(path)
+        except PermissionError as err:
+            raise _fetch.unreadable(path, err) from None
         frames.append(frame)
         reports.append(report)
     rows = pd.DataFrame({"rows": [len(f) for f in frames]})
@@ -290,6 +333,28 @@ def _times(frame: pd.DataFrame, name: str) -> pd.DatetimeIndex:
         return pd.DatetimeIndex(frame["date"])
     where = f"index levels {list(frame.index.names)}, columns {list(frame.columns)}"
     raise DataError(name, "has a datetime index or a 'date' column", detail=where)
+
+
+def _check_bounds(start: object, end: object) -> None:
+    """ConfigError unless ``start`` and ``end`` are None or dates pandas understands, with ``start <= end``."""
+    stamps = {}
+    for label, value in (("start", start), ("end", end)):
+        if value is None:
+            continue
+        try:
+            stamps[label] = (_bound(value, None, upper=False), _bound(value, None, upper=True))
+        except (ValueError, TypeError) as err:
+            raise ConfigError(f"load(): {label}={value!r} is not a date; give a date or timestamp such as "
+                              f"'2021-03', '2021-03-15' or '2021-03-15 12:00' ({type(err).__name__}: {err})") from None
+    if len(stamps) == 2:
+        (first, _), (_, last) = stamps["start"], stamps["end"]
+        if first.tzinfo is None and last.tzinfo is not None:
+            first = first.tz_localize(last.tzinfo)
+        elif last.tzinfo is None and first.tzinfo is not None:
+            last = last.tz_localize(first.tzinfo)
+        if first > last:
+            raise ConfigError(f"load(): start={start!r} is after end={end!r}; give start <= end "
+                              "(both bounds are inclusive)")
 
 
 def _bound(value: str | pd.Timestamp, tz: object, *, upper: bool) -> pd.Timestamp:

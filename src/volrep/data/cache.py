@@ -4,12 +4,24 @@ A table is stored at ``<cache_dir>/<name>-<key>.parquet`` where ``<key>`` hashes
 (input file sha256s, parameters), the volrep version and the source code of the building module(s). Any
 change to one of them gives a new file, so a stale table is never read. Files are written atomically
 (temporary file + :func:`os.replace`); an unreadable cache file is rebuilt and replaced.
+
+Checksums
+---------
+Parquet checks its structure but not every value: a flipped bit in a data page can decode to another, valid
+number, and a valid parquet file put in the place of another (an empty one, say) reads without complaint. So
+every table is stored with the sha256 of its bytes in a sidecar ``<file>.sha256``, and a read hashes the bytes it
+parses (one read: the file is loaded once, hashed and parsed from memory). A table whose bytes do not match is
+not trusted: a warning names it and it is rebuilt. A table without a sidecar (written before checksums) cannot
+be verified either and is rebuilt quietly (logged at INFO: a one-off cost after upgrading). The sidecar is written
+before the table is renamed into place, so a reader that sees the new table sees its checksum; two processes
+building the same key write the same bytes (parquet output is deterministic), so their sidecars agree.
 """
 
 from __future__ import annotations
 
 import hashlib
 import inspect
+import io
 import json
 import logging
 import os
@@ -102,11 +114,41 @@ def cached_frame(
     """
     path = cache_path(key_parts, name=name, code=code)
     if path.is_file():
-        try:
-            return pd.read_parquet(path)
-        except (OSError, ValueError, pyarrow.ArrowException) as err:
-            _log.warning("rebuilding unreadable cache file %s (%s)", path, err)
+        cached = _read_verified(path)
+        if cached is not None:
+            return cached
     frame = build()
     with atomic_write(path) as tmp:
         frame.to_parquet(tmp)
-    return pd.read_parquet(path)
+        blob = tmp.read_bytes()
+        with atomic_write(checksum_path(path)) as side:
+            side.write_text(f"{hashlib.sha256(blob).hexdigest()}  {path.name}\n", encoding="ascii")
+    return pd.read_parquet(io.BytesIO(blob))
+
+
+def checksum_path(path: Path) -> Path:
+    """The sidecar holding the sha256 of a cached table's bytes: ``<file>.sha256``."""
+    return path.with_name(path.name + ".sha256")
+
+
+def _read_verified(path: Path) -> pd.DataFrame | None:
+    """The table at ``path`` if its bytes match its sidecar's sha256 and parse; else None (after a warning)."""
+    try:
+        blob = path.read_bytes()
+        recorded = checksum_path(path).read_text(encoding="ascii").split()
+    except FileNotFoundError:  # written before checksums (an expected, one-off rebuild): not worth a warning
+        _log.info("rebuilding cache file %s: it has no checksum sidecar, so its content cannot be verified", path)
+        return None
+    except OSError as err:
+        _log.warning("rebuilding unreadable cache file %s (%s)", path, err)
+        return None
+    digest = hashlib.sha256(blob).hexdigest()
+    if not recorded or recorded[0] != digest:
+        expected = recorded[0] if recorded else "an empty sidecar"
+        _log.warning("rebuilding corrupt cache file %s: sha256 %s, expected %s", path, digest, expected)
+        return None
+    try:
+        return pd.read_parquet(io.BytesIO(blob))
+    except (OSError, ValueError, pyarrow.ArrowException) as err:
+        _log.warning("rebuilding unreadable cache file %s (%s)", path, err)
+        return None

@@ -139,12 +139,28 @@ def compressed_path(path: Path) -> Path:
 
 
 def present_path(raw: RawFile) -> Path | None:
-    """The local copy of ``raw`` that is there: the plain file, else its compressed copy, else None (not hashed)."""
+    """The local copy of ``raw`` that is there: the plain file, else its compressed copy, else None (not hashed).
+
+    Raises
+    ------
+    DataError
+        A folder on the way cannot be searched (permission denied).
+    """
     path = local_path(raw)
     for candidate in (path, compressed_path(path)):
-        if candidate.is_file():
-            return candidate
+        try:
+            if candidate.is_file():
+                return candidate
+        except PermissionError as err:
+            raise unreadable(candidate, err) from None
     return None
+
+
+def unreadable(path: Path, err: OSError) -> DataError:
+    """The DataError for a raw file (or a folder above it) that cannot be read."""
+    return DataError(path, "file readable", detail=f"{err.strerror or err}; give this user read permission on it and "
+                     f"its folders, or point VOLREP_DATA_DIR (now {os.environ.get('VOLREP_DATA_DIR', 'unset')!r}) "
+                     "at a readable mirror")
 
 
 def _gunzip_digest(path: Path, *, rehash: bool = False) -> tuple[str, int]:
@@ -203,11 +219,28 @@ def _sidecar(path: Path) -> Path:
 
 
 def expected_sha256(raw: RawFile, path: Path) -> str | None:
-    """The digest ``path`` must have: the registered one, else the one in its sidecar, else None."""
+    """The digest ``path`` must have: the registered one, else the one in its sidecar, else None.
+
+    Raises
+    ------
+    DataError
+        The sidecar is not ``<sha256>  <file name>`` (empty, truncated, garbled) or cannot be read.
+    """
     if raw.sha256:
         return raw.sha256
     side = _sidecar(path)
-    return side.read_text(encoding="ascii").split()[0] if side.is_file() else None
+    if not side.is_file():
+        return None
+    try:
+        fields = side.read_text(encoding="ascii").split()
+    except (OSError, UnicodeDecodeError) as err:
+        fields, why = [], f"{type(err).__name__}: {err}"
+    else:
+        why = "it is empty" if not fields else f"it holds {' '.join(fields)[:80]!r}"
+    if not fields or not _SHA256.fullmatch(fields[0]):
+        raise DataError(side, "sidecar holds '<sha256>  <file name>'", detail=f"{why}; delete {side.name} and "
+                        f"{path.name} to download the file again, or write its sha256 into {side.name}")
+    return fields[0]
 
 
 def integrity(raw: RawFile, *, rehash: bool = False) -> tuple[str, str]:
@@ -217,21 +250,32 @@ def integrity(raw: RawFile, *, rehash: bool = False) -> tuple[str, str]:
     -------
     status, detail
         ``status`` is ``"ok"``, ``"unverified"`` (present, but no hash is known), ``"missing"``, ``"bad size"``,
-        ``"bad hash"`` or ``"bad archive"`` (a compressed copy that does not decompress); ``detail`` says what was
+        ``"bad hash"``, ``"bad archive"`` (a compressed copy that does not decompress), ``"bad sidecar"`` (the
+        ``.sha256`` sidecar is empty or garbled) or ``"unreadable"`` (permission denied); ``detail`` says what was
         found.
     """
-    path, present = local_path(raw), present_path(raw)
+    path = local_path(raw)
+    try:
+        present = present_path(raw)
+    except DataError as err:
+        return "unreadable", err.detail
     if present is None:
         return "missing", f"not found at {path}"
-    if present != path:
-        return _compressed_integrity(raw, present, rehash=rehash)
-    size = path.stat().st_size
-    if raw.size is not None and size != raw.size:
-        return "bad size", f"{size} bytes, expected {raw.size}"
-    expected = expected_sha256(raw, path)
-    if expected is None:
-        return "unverified", "no sha256 is known for this file"
-    digest = sha256_of(path, rehash=rehash)
+    try:
+        if present != path:
+            return _compressed_integrity(raw, present, rehash=rehash)
+        size = path.stat().st_size
+        if raw.size is not None and size != raw.size:
+            return "bad size", f"{size} bytes, expected {raw.size}"
+        try:
+            expected = expected_sha256(raw, path)
+        except DataError as err:
+            return "bad sidecar", f"{err.file}: {err.detail}"
+        if expected is None:
+            return "unverified", "no sha256 is known for this file"
+        digest = sha256_of(path, rehash=rehash)
+    except PermissionError as err:
+        return "unreadable", unreadable(present, err).detail
     if digest != expected:
         origin = "registered" if raw.sha256 else f"recorded in {_sidecar(path).name} when it was first downloaded"
         return "bad hash", f"sha256 {digest}, expected {expected} ({origin})"
@@ -280,8 +324,11 @@ def fetch(raw: RawFile, *, progress: bool = True, verify: bool = False) -> Path:
         status, detail = integrity(raw, rehash=verify)
         if status.startswith("bad"):
             rule = {"bad hash": "sha256 matches registry", "bad size": "size matches registry",
-                    "bad archive": "readable, complete gzip file"}[status]
+                    "bad archive": "readable, complete gzip file",
+                    "bad sidecar": "sidecar holds '<sha256>  <file name>'"}[status]
             raise DataError(present, rule, detail=f"{detail}. {_how_to_fix(raw, present)}")
+        if status == "unreadable":
+            raise DataError(present, "file readable", detail=detail)
         return present
     return _download(raw, path, progress=progress)
 

@@ -207,13 +207,27 @@ def _lazy_read(stream: IO[bytes], kwargs: Mapping[str, Any]) -> Iterator[pd.Data
 def _raise_bad_field(
     path: Path, kwargs: Mapping[str, Any], numeric: Sequence[str], *, start: int, nrows: int | None, err: ValueError
 ) -> NoReturn:
-    """Re-read the failing part of a CSV as text to name the row and field that is not a number."""
+    """Re-read the failing part of a CSV as text to name the row and field that is not a number.
+
+    A file whose rows have more fields than the format's columns (pandas: "Number of passed names did not match
+    number of header fields") is named as such, with the counts.
+    """
+    if "did not match number of header fields" in str(err):
+        line = _first_lines(path, kwargs["skiprows"] + start + 1)[-1:]
+        fields = len(line[0].split(",")) if line else "?"
+        names = list(kwargs["names"])
+        raise DataError(path, "expected columns", start, f"rows have {fields} fields, the format has {len(names)}: "
+                        f"{', '.join(names)}") from err
     if not isinstance(err, pd.errors.ParserError):
         text_kwargs = {**kwargs, "dtype": str, "skiprows": kwargs["skiprows"] + start, "nrows": nrows}
-        with _open_raw(path) as stream:
-            raw = pd.read_csv(stream, **text_kwargs)
-        raw.index = pd.RangeIndex(start, start + len(raw))
-        coerce_numeric(raw, numeric, str(path), na_values=kwargs["na_values"])
+        try:
+            with _open_raw(path) as stream:
+                raw = pd.read_csv(stream, **text_kwargs)
+        except ValueError:  # the text re-read fails too: report the original error
+            pass
+        else:
+            raw.index = pd.RangeIndex(start, start + len(raw))
+            coerce_numeric(raw, numeric, str(path), na_values=kwargs["na_values"])
     raise DataError(path, "well-formed CSV rows", None, str(err)) from err
 
 
@@ -704,7 +718,9 @@ def _read_rda(path: Path) -> tuple[str, Any]:
         objects = rdata.read_rda(path, constructor_dict=_R_CONSTRUCTORS)
     except FileNotFoundError:
         raise
-    except (OSError, EOFError, ValueError, TypeError, NotImplementedError, zlib.error) as err:
+    except PermissionError as err:
+        raise DataError(path, "file readable", None, f"{err.strerror}; give this user read permission") from err
+    except Exception as err:  # rdata parses untrusted bytes: a corrupt payload fails in many ways (IndexError …)
         raise DataError(path, "readable R data file", None, f"{type(err).__name__}: {err}") from err
     if len(objects) != 1:
         raise DataError(path, "one object per R data file", None, f"objects: {list(objects)}")

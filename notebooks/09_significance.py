@@ -1,0 +1,367 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.7
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Significance: Diebold–Mariano, SPA and the model confidence set, and one leaderboard
+#
+# The three papers judge their models with tests: Dhansoia (2025) with Diebold–Mariano tests against HAR (Table 6)
+# and p-values for the transfer LSTM's gain (Table 4), Huang, Sangiorgi & Urquhart (2024) with pairwise one-sided DM
+# tests (Table 8), Hansen's SPA test and the model confidence set (§5, Appendices D.4–D.5, E.3), and Liu et al.
+# (2023, DeepVol) with "Rate" columns — the share of stocks on which DeepVol's loss is below GARCH's — that test
+# nothing. This chapter runs those tests on the forecasts that chapters 04–08 saved in the forecast store
+# (`volrep.store`); it trains no network. Then it puts every model that forecasts the same series — daily bitcoin
+# realized variance on Binance — on one leaderboard, ranked by MSE and QLIKE with MCS membership and SPA p-values
+# against HAR: the comparison the three papers never make with each other.
+
+# %% tags=["parameters"]
+profile = "quick"  # quick or full
+data_source = "mirror"  # mirror: the chapters ran on real data; sim: they ran with data_source sim
+seed = 0  # seed of every bootstrap and Monte Carlo draw
+horizons = None  # leaderboard horizons in days (None: the profile's value)
+reps = None  # bootstrap replications of every SPA test and MCS (None: the profile's value)
+mc_reps = None  # Monte Carlo replications of the DM size and power check (None: the profile's value)
+
+# %% tags=["hide-input"]
+import numpy as np
+import pandas as pd
+import matplotlib.pyplot as plt
+from IPython.display import Markdown, display
+
+from volrep import config, papers, report, sim, stats, verdicts
+from volrep.chapters import significance as ch
+from volrep.models import dhansoia_code
+
+settings = config.chapter_settings("09_significance", profile, horizons=horizons, reps=reps, mc_reps=mc_reps)
+rng = config.seed_everything(seed)
+report.use_style()
+pd.set_option("display.float_format", "{:.4g}".format)
+HORIZONS = [int(h) for h in settings["horizons"]]
+BOOT = ch.BootstrapSettings(reps=int(settings["reps"]), seed=seed)
+ASSET = "sim" if data_source == "sim" else "binance"
+VARIANT = "sim" if data_source == "sim" else "proper"
+LABEL = "5min" if data_source == "sim" else "1min PA"  # chapter 04's benchmark HAR: HAR on its target's RV
+BENCH = f"HAR ({LABEL})"
+sources = []
+settings
+
+# %% [markdown]
+# ## The tests
+#
+# **Diebold–Mariano** (`volrep.stats.diebold_mariano_losses`). For two forecasts with per-date losses $L_{1,t}$,
+# $L_{2,t}$ (squared error, absolute error or QLIKE), $d_t = L_{1,t} - L_{2,t}$ over $n$ dates, $h$ the horizon and
+# $\hat\gamma_k$ the autocovariances of $d_t$:
+#
+# $$
+# DM = \frac{\bar d}{\sqrt{\bigl(\hat\gamma_0 + 2\sum_{k=1}^{h-1}\hat\gamma_k\bigr)/n}}, \qquad
+# DM^{*} = DM\,\sqrt{\frac{n + 1 - 2h + h(h-1)/n}{n}} \sim t_{n-1},
+# $$
+#
+# the correction of Harvey, Leybourne & Newbold (1997): $h$-step errors overlap, so $d_t$ is MA($h-1$) and its
+# long-run variance needs $h-1$ lags. **Huang's convention**: the null of Table 8 is "model $i$ underperforms model
+# $j$"; it is rejected (small $p_{ij}$) when $i$'s loss is significantly *smaller* — a one-sided test with
+# $p_{ij} + p_{ji} = 1$, which every printed pair of their table satisfies (0.8261 and 0.1739).
+#
+# **SPA** (Hansen 2005; `arch.bootstrap.SPA`): with $d_{k,t} = L_{\mathrm{HAR},t} - L_{k,t}$, the null
+# $\max_k \mathrm{E}[d_{k,t}] \le 0$ says no model beats the benchmark; the consistent p-value comes from a stationary
+# bootstrap. **MCS** (Hansen, Lunde & Nason 2011; `arch.bootstrap.MCS`, range statistic): starting from all models,
+# drop the worst while equal predictive ability is rejected; the set at level α contains the best model with
+# probability at least 1 − α (we report 10 % and 25 %). Both bootstraps are seeded, with mean block length
+# $\max(h, \mathrm{round}(n^{1/3}))$ (`volrep.stats.block_length`).
+#
+# ### Known truth first
+#
+# Two forecasts with independent MA($h-1$) errors: equal variance (the test's size: it should reject about 5 % of
+# the time) and one with 80 % of the other's error standard deviation (power). The band is ± 3 Monte Carlo
+# standard errors around 5 %; `tests/test_significance.py` runs the same checks, and known-truth checks of SPA and
+# MCS, as unit tests.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+mc_rows = []
+for h in HORIZONS:
+    for label, scale in (("equal accuracy (size)", 1.0), ("model 1 better (power)", 0.8)):
+        r = ch.simulate_dm_rejections(n=250, reps=int(settings["mc_reps"]), horizon=h, scale=scale, seed=seed + h)
+        mc_rows.append({"h": h, "case": label, "two-sided 5 %": r["two_sided"], "one-sided 5 %": r["one_sided_less"]})
+mc = pd.DataFrame(mc_rows)
+lo, hi = ch.mc_band(0.05, int(settings["mc_reps"]))
+print(mc.to_string(index=False))
+print(f"band for a 5 % size over {int(settings['mc_reps'])} draws: {max(lo, 0):.3f} to {hi:.3f}")
+
+# %% [markdown]
+# ## What the store holds
+#
+# Chapter 09 reads what chapters 04–08 saved in this results folder (`VOLREP_RESULTS_DIR`, default `book/results`;
+# `make test` runs the notebooks in order, so all five are there). A chapter that has not run is not an error: the
+# leaderboard's cheap econometric models are then computed here, and the rest is listed as not in this build.
+
+# %%
+# NBVAL_CHECK_OUTPUT
+inventory, frames = ch.store_inventory()
+print(inventory.to_string())
+
+# %% [markdown]
+# ## One leaderboard: daily bitcoin RV on Binance
+#
+# The target is chapter 04's: daily RV of Binance BTCUSDT from pre-averaged 1-minute returns, the RV of day
+# t + h, forecast at the test origins of a 90/10 chronological split; every model is scored on the dates that all
+# of them cover. A stored model enters only if it was scored against exactly this series.
+
+# %%
+computed, computed_actual, minute_series, daily_returns = {}, None, None, None
+if "04_baselines" not in frames:
+    if data_source == "sim":  # chapter 04's simulated market: the true integrated variance is the target
+        path = sim.simulate_daily_rfsv(config.chapter_settings("04_baselines", profile)["sim_days"], 0.1, mean_vol_annual=0.7,
+                                       seed=seed, periods_per_year=365, freq="D")
+        target_series, daily_returns = path["iv"], path["ret"]
+    else:
+        minute_series, daily_returns, minute_source = ch.binance_series()
+        sources.append(minute_source)
+        target_series = minute_series[LABEL]
+    computed, computed_actual = ch.compute_baselines(target_series, daily_returns, HORIZONS, label=LABEL)
+panel, origin = ch.leaderboard_inputs(frames, HORIZONS, asset=ASSET, computed=computed, computed_actual=computed_actual)
+families = dict(zip(origin["model"], origin["family"]))
+origin
+
+# %%
+# NBVAL_CHECK_OUTPUT
+print(origin.groupby(["family", "status"], sort=False).size().to_string())
+for h, (fc, actual) in panel.items():
+    print(f"h = {h}: {fc.shape[1]} models on {len(actual)} common test dates, {actual.index[0]:%Y-%m-%d} to {actual.index[-1]:%Y-%m-%d}")
+
+# %%
+loaded = origin[origin["status"] == "loaded"]
+computed_rows = origin[origin["status"] == "computed"]
+other = origin[origin["status"] == "other target"]
+missing = [f for f in ch.families_missing(origin) if f not in set(origin.loc[origin["status"] == "other target", "family"])]
+text = [f"* **Loaded from the store:** {len(loaded)} models from "
+        + (", ".join(sorted(loaded["chapter"].unique())) if len(loaded) else "no chapter") + "."]
+text.append("* **Computed here:** " + (", ".join(computed_rows["model"]) + " (chapter 04's code; its store file is absent)."
+                                        if len(computed_rows) else "nothing — every leaderboard model was in the store."))
+if len(other):
+    text.append(f"* **Stored against another target, left off:** {', '.join(other['model'])} (chapter "
+                f"{', '.join(sorted(other['chapter'].unique()))}): they forecast another RV series than the leaderboard's.")
+text.append("* **Not in this build:** " + ("; ".join(missing) if missing else "none") + ". This chapter trains no "
+            "network: a family whose forecast of this target is not in the store is listed, not trained (in the "
+            "chapters' own designs Dhansoia's networks forecast log volatility with a 50/25/25 split, and DeepVol the "
+            "variance of stock and index returns).")
+display(Markdown("\n".join(text)))
+
+# %% [markdown]
+# Per horizon: MSE (bp², i.e. RV × 10⁴) and QLIKE with their ranks; MCS p-values and membership at 10 % and 25 %;
+# SPA p-value of HAR against that model alone (small: the model beats HAR) and the one-sided DM p-value of the same
+# question. QLIKE needs positive forecasts; a model with one forecast ≤ 0 has none. The MCS is not a ranking: it
+# keeps every model the data cannot rule out, and under MSE — dominated by a few turbulent days — a model whose
+# loss differences are very noisy can stay in the set with a poor average.
+
+# %%
+boards = {h: ch.leaderboard(fc, actual, h, benchmark=BENCH, boot=BOOT, families=families) for h, (fc, actual) in panel.items()}
+show = ["family", "mse_bp2", "rank_mse", "qlike", "rank_qlike", "mcs_p_mse", "in_mcs10_mse", "in_mcs25_mse",
+        "in_mcs10_qlike", "spa_p_mse", "dm_p_mse", "spa_p_qlike"]
+for h, board in boards.items():
+    display(Markdown(f"**{h} day{'s' if h > 1 else ''} ahead**"))
+    display(board[show])
+
+# %%
+fig, axes = plt.subplots(len(boards), 2, figsize=(12, 0.28 * max(len(b) for b in boards.values()) * len(boards) + 1.5),
+                         squeeze=False)
+for row, (h, board) in zip(axes, boards.items()):
+    for ax, (col, member, name) in zip(row, (("mse_bp2", "in_mcs10_mse", "MSE"), ("qlike", "in_mcs10_qlike", "QLIKE"))):
+        b = board.dropna(subset=[col]).sort_values(col, ascending=False)
+        rel = 100 * (b[col] / board.loc[BENCH, col] - 1)
+        colors = ["tab:green" if bool(m or False) else "tab:gray" for m in b[member]]
+        ax.barh(b.index, rel, color=colors)
+        ax.axvline(0, color="k", lw=0.8)
+        ax.set(title=f"{h}-day {name} relative to {BENCH} (%; green: in the 10 % MCS)", xlabel="%")
+        ax.tick_params(axis="y", labelsize=7)
+fig.tight_layout()
+
+# %% [markdown]
+# The joint SPA test asks whether *any* model beats HAR: its statistic is the largest studentized gain over HAR and
+# its null distribution the bootstrap distribution of that maximum, which grows with the number of noisy
+# alternatives. It can therefore fail to reject where a single-model test does; the single-model p-values above are
+# not corrected for having tested every model.
+
+# %%
+spa_rows = []
+for h, (fc, actual) in panel.items():
+    for loss in ("se", "qlike"):
+        res = ch.spa_all(fc, actual, h, benchmark=BENCH, loss=loss, boot=BOOT)
+        spa_rows.append({"h": h, "loss": loss, "models": res.models, "dates": res.n, "SPA p (consistent)": res.pvalue,
+                         "lower": res.lower, "upper": res.upper, "block": res.block_size, "reps": res.reps})
+spa_table = pd.DataFrame(spa_rows)
+spa_table
+
+# %% [markdown]
+# ## Huang et al. Table 8: pairwise DM tests
+#
+# HAR, the LSTM on HAR's inputs, the CNN-LSTMs with MTF images of the past 7 and 30 daily RVs (chapter 07) and
+# GARCH(1, 1), on chapter 07's target. HAR and GARCH(1, 1) are chapter 04's when chapter 07 scores the same series
+# as chapter 04; otherwise they are estimated here on chapter 07's series with chapter 04's code. Each pair is judged
+# once (rule `decision`: significant at 5 % in the same direction, or not significant on both sides), on the
+# one-sided p-value in the direction the losses point.
+
+# %%
+ch07_rows = ch.chapter_rows(frames.get("07_cnn_lstm_mtf"), asset=ASSET, horizons=HORIZONS)
+t8_bench, t8_note = {}, "chapter 07's forecasts are not in the store"
+if ch07_rows is not None:
+    on_board = (origin.loc[origin["chapter"] == "07_cnn_lstm_mtf", "status"] == "loaded").all()
+    if on_board:
+        t8_bench = {"HAR": {h: panel[h][0][BENCH] for h in HORIZONS}, "GARCH(1, 1)": {h: panel[h][0]["GARCH(1, 1)"] for h in HORIZONS}}
+        t8_note = "chapter 07's target = the leaderboard's"
+    elif data_source != "sim":
+        if minute_series is None:
+            minute_series, daily_returns, minute_source = ch.binance_series()
+            sources.append(minute_source)
+        first = ch07_rows[ch07_rows["horizon"] == min(HORIZONS)]
+        name = ch.match_target(first.groupby("date")["actual"].first(), minute_series, min(HORIZONS))
+        if name is None:
+            t8_note = "chapter 07's target matches none of the candidate RV series: HAR and GARCH(1, 1) left out"
+        else:
+            fc_b, _ = ch.compute_baselines(minute_series[name], daily_returns, HORIZONS, label=name)
+            t8_bench = {"HAR": fc_b[f"HAR ({name})"], "GARCH(1, 1)": fc_b["GARCH(1, 1)"]}
+            t8_note = f"chapter 07's target is daily RV from {name} returns; HAR and GARCH(1, 1) estimated here on it"
+t8_panel = ch.table8_inputs(ch07_rows, t8_bench, HORIZONS) if ch07_rows is not None else {}
+t8_ours = {h: stats.dm_matrix(fc, actual, horizon=h) for h, (fc, actual) in t8_panel.items()}
+nets = {}
+for h in t8_panel:
+    net_fc, _ = ch.wide(ch07_rows[ch07_rows["horizon"] == h])
+    nets[h] = net_fc.reindex(t8_panel[h][0].index)
+display(Markdown(f"Benchmarks: {t8_note}."))
+for h in [h for h in (1, 7) if h in t8_ours]:
+    display(Markdown(f"**{h} day{'s' if h > 1 else ''} ahead** — paper (left), ours (right), p[i, j] with H0: i underperforms j"))
+    display(pd.concat({"paper": ch.huang_table8(h), "ours": t8_ours[h]}, axis=1).round(4))
+
+# %%
+prov07 = ch.chapter_provisional("07_cnn_lstm_mtf")
+t8_claims = []
+for h in (1, 7):
+    if h in HORIZONS:
+        t8_claims += ch.table8_claims(t8_ours.get(h), h, source=ASSET, variant=VARIANT, note=t8_note, provisional=prov07)
+s5_claims, s5_table = ch.huang_section5_claims(t8_panel, nets, source=ASSET, variant=VARIANT, boot=BOOT, provisional=prov07)
+display(report.claims_frame(t8_claims + s5_claims))
+s5_table
+
+# %% [markdown]
+# ## Dhansoia Tables 4 and 6
+#
+# Table 4's p-values: DM of the transfer LSTM against the LSTM from scratch (chapter 05), one-sided (the transfer
+# model is more accurate), squared errors for the RMSE row and absolute errors for the MAE row; the paper does not
+# name its test and its correlation row has no DM counterpart. Table 6: DM against HAR, two-sided, oriented as the
+# paper ($d_t = e^2_{\mathrm{HAR}} - e^2_{\mathrm{model}}$, negative when the model is worse). Per seed and for the
+# seed-averaged forecast, which the claims judge; the hybrid's row is chapter 06's claim and is only shown here.
+
+# %%
+TRANSFER = "frozen_encoder" if dhansoia_code.CONFIG["freeze_encoder"] else "full_finetune"  # chapter 05's choice
+d_variants = ("sim",) if data_source == "sim" else ("faithful", "proper")
+t4 = {v: ch.dhansoia_table4(frames["05_transfer_lstm"], v, TRANSFER) if "05_transfer_lstm" in frames else pd.DataFrame()
+      for v in d_variants}
+t6 = {v: ch.dhansoia_table6(frames, v, TRANSFER) for v in d_variants}
+display(pd.concat({v: t for v, t in t4.items() if not t.empty}, names=["variant"]) if any(not t.empty for t in t4.values())
+        else Markdown("Chapter 05's forecasts are not in the store."))
+display(pd.concat(t6, names=["variant"]).reset_index(level=0).pivot_table(index=["variant", "model"], columns="seed", values="p_value")
+        if any(len(t) for t in t6.values()) else Markdown("Chapters 05 and 06 have no forecasts in the store."))
+
+# %%
+prov05 = ch.chapter_provisional("05_transfer_lstm", pattern="dhansoia.T*")
+d_claims = ch.dhansoia_claims(t4, t6, paper_t4=papers.dhansoia_table4(), provisional=prov05)
+report.claims_frame(d_claims)
+
+# %% [markdown]
+# ## DeepVol's "Rate" as a test
+#
+# Liu et al. count the stocks on which DeepVol's average loss is below GARCH(1, 1)'s. A count is not a test: with
+# hundreds of stocks and a few hundred test days each, half the wins may be noise. Here each series gets a DM test
+# of the daily Gaussian NLL (two-sided), and the p-values are corrected for testing every series at once
+# (Benjamini–Hochberg at 5 %). The store keeps r² and σ², enough for the NLL; the quantile and joint VaR–ES losses
+# need the sign of the return, so those Rates are not recast.
+
+# %%
+dv_tables = {}
+if "08_deepvol" in frames:
+    for key, (label, _, v, split, target, portfolios) in ch.DEEPVOL_GROUPS.items():
+        dv_tables[key] = ch.deepvol_dm_by_series(frames["08_deepvol"], variant="sim" if data_source == "sim" else v,
+                                                 split=split, target=target, portfolios=portfolios)
+dv_summary = pd.DataFrame({k: {"group": ch.DEEPVOL_GROUPS[k][0], "paper Rate": ch.deepvol_paper_rate(k),
+                               **ch.deepvol_summary(t)} for k, t in dv_tables.items()}).T
+prov08 = ch.chapter_provisional("08_deepvol", pattern="deepvol.T*")
+dv_claims = ch.deepvol_claims({k: ch.deepvol_summary(t) for k, t in dv_tables.items()}, provisional=prov08)
+display(dv_summary if len(dv_summary) else Markdown("Chapter 08's forecasts are not in the store."))
+report.claims_frame(dv_claims)
+
+# %% [markdown]
+# ## All claims
+
+# %%
+claims = t8_claims + s5_claims + d_claims + dv_claims
+claims_table = report.claims_frame(claims)
+tally = claims_table["verdict"].value_counts().reindex(list(verdicts.VERDICTS), fill_value=0)
+print(tally.to_string())
+claims_table
+
+# %% [markdown]
+# ## What we found
+
+# %%
+lines = []
+for h, board in boards.items():
+    top_mse = ", ".join(f"{m} ({v:.1f})" for m, v in board["mse_bp2"].head(5).items())
+    top_ql = ", ".join(f"{m} ({v:.3f})" for m, v in board["qlike"].dropna().sort_values().head(5).items())
+    beat = board[(board["spa_p_mse"] < verdicts.ALPHA) & (board["mse_bp2"] < board.loc[BENCH, "mse_bp2"])]
+    beat_q = board[(board["spa_p_qlike"] < verdicts.ALPHA) & (board["qlike"] < board.loc[BENCH, "qlike"])]
+    spa_h = spa_table[(spa_table["h"] == h) & (spa_table["loss"] == "se")].iloc[0]
+    lines.append(
+        f"* **{h} day{'s' if h > 1 else ''} ahead** ({len(board)} models, {panel[h][1].size} test days). Top five by MSE "
+        f"(bp²): {top_mse}; by QLIKE: {top_ql}. The 10 % MCS keeps {int(board['in_mcs10_mse'].eq(True).sum())} models "
+        f"under MSE and {int(board['in_mcs10_qlike'].eq(True).sum())} under QLIKE. "
+        + (f"Beating {BENCH} significantly (single-model SPA, 5 %): {', '.join(beat.index)} under MSE"
+           if len(beat) else f"No model beats {BENCH} significantly under MSE (single-model SPA, 5 %)")
+        + (f"; {', '.join(beat_q.index)} under QLIKE" if len(beat_q) else "; none under QLIKE")
+        + f". The joint SPA test of {BENCH} against all {int(spa_h['models'])} others gives p = {spa_h['SPA p (consistent)']:.3f}.")
+for h, board in boards.items():
+    worst = board["mse_bp2"].idxmax()
+    if bool(board.loc[worst, "in_mcs10_mse"] or False):
+        lines.append(f"* At {h} day{'s' if h > 1 else ''} the model with the *largest* MSE, {worst}, is still in the 10 % "
+                     f"MCS under MSE (MCS p-value {board.loc[worst, 'mcs_p_mse']:.2f}): its losses are too noisy to rule it "
+                     f"out; under QLIKE its MCS p-value is {board.loc[worst, 'mcs_p_qlike']:.3f}.")
+win1 = {h: b.index[0] for h, b in boards.items()}
+lines.append("* **Who wins.** Lowest MSE: " + "; ".join(f"{h} d: {m}" for h, m in win1.items()) + "; lowest QLIKE: "
+             + "; ".join(f"{h} d: {b['qlike'].idxmin()}" for h, b in boards.items()) + ". Families not on the board: "
+             + ("; ".join(ch.families_missing(origin)) or "none") + ".")
+sig8 = [c for c in t8_claims if c.verdict != "not comparable"]
+lines.append(f"* **Huang Table 8**: " + (f"{sum(c.verdict == 'reproduced' for c in sig8)} of {len(sig8)} pairwise decisions "
+                                          f"reproduced ({t8_note})." if sig8 else f"not judged in this build ({t8_note}).")
+             + (" §5: " + "; ".join(f"{c.id.split('.')[2]} {c.verdict}" for c in s5_claims) + "." if s5_claims else ""))
+judged_d = [c for c in d_claims if c.verdict != "not comparable"]
+reversed_t4 = [c.id for c in judged_d if c.id.startswith("dhansoia.T4") and c.ours is not None and c.ours > 1 - verdicts.ALPHA]
+lines.append("* **Dhansoia**: " + ("; ".join(f"{c.id} {c.verdict}" for c in judged_d) + "." if judged_d
+                                    else "not judged in this build (chapters 05 and 06 are not in the store).")
+             + (f" In {', '.join(reversed_t4)} the one-sided p-value is above {1 - verdicts.ALPHA:.2f}: the test points the "
+                "other way, the LSTM from scratch being the more accurate." if reversed_t4 else ""))
+if len(dv_summary):
+    lines.append("* **DeepVol's Rate as a test**: " + "; ".join(
+        f"{r['group']}: untested Rate {r['rate']:.2f} (paper {r['paper Rate']:.2f}), significantly better on "
+        f"{r['better_bh']:.0%} and significantly worse on {r['worse_bh']:.0%} of {int(r['series'])} series"
+        for _, r in dv_summary.iterrows()) + ".")
+lines.append("* **Verdicts**: " + ", ".join(f"{v} {int(n)}" for v, n in tally.items()) + f" ({len(claims)} claims).")
+display(Markdown("\n".join(lines)))
+
+# %%
+results_path = report.write_results("09_significance", profile, {
+    "data_source": data_source, "sources": sources, "store": inventory.reset_index().to_dict("records"),
+    "leaderboard_sources": origin.to_dict("records"), "horizons": HORIZONS, "reps": BOOT.reps,
+    "block_length": {h: stats.block_length(len(panel[h][1]), h) for h in HORIZONS},
+    "leaderboard": {h: b[["family", "mse_bp2", "qlike", "in_mcs10_mse", "spa_p_mse"]].reset_index().to_dict("records")
+                    for h, b in boards.items()}}, claims)
+print(results_path.name)

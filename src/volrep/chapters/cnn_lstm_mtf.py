@@ -127,10 +127,8 @@ def intraday_from_prices(times: pd.DatetimeIndex | np.ndarray, prices: np.ndarra
                          source: str) -> tuple[dict[str, pd.DataFrame], pd.Series]:
     """Intraday RV sequences (eq. 5) at several frequencies and the daily log returns, from one price grid.
 
-    Prices are sampled previous-tick (:func:`volrep.rv.grid_prices`) once, on the finest grid that every frequency
-    and the day are multiples of (one minute for 5, 10, 15, 30 and 60 minutes); each frequency's returns are the
-    differences of every ``k``-th log price of that grid, so the result equals :func:`volrep.rv.grid_returns` at
-    each frequency (tested) at the cost of one ``searchsorted``.
+    Each frequency's returns are :func:`volrep.rv.grid_returns` (previous-tick prices on the calendar grid), arranged
+    one row per day by :func:`intraday_rv`.
 
     Parameters
     ----------
@@ -168,23 +166,18 @@ def intraday_from_prices(times: pd.DatetimeIndex | np.ndarray, prices: np.ndarra
     if first != first.normalize() or last != last.normalize() or last <= first:
         raise ConfigError(f"start and end must be midnights with end after start, got {start!r} and {end!r}")
     per_day = {f: intervals_per_day(f) for f in freqs}
-    base = int(np.gcd.reduce([pd.Timedelta(f).value for f in freqs]))  # ns; divides a day, as every freq does
-    base_per_day = int(pd.Timedelta(days=1).value // base)
-    days = (last - first).days
-    log_p = np.log(rv.grid_prices(times, prices, pd.Timedelta(base), start=first, end=last).to_numpy())
-    if len(log_p) != days * base_per_day + 1:  # pragma: no cover - grid_prices' contract
-        raise DataError(source, "one grid price per interval", detail=f"{len(log_p)} prices for {days} days")
-    missing = np.flatnonzero(np.isnan(log_p))
-    if missing.size:
-        raise DataError(source, "an observation at or before every grid point", row=int(missing[0]),
-                        detail=f"{missing.size} grid points from {first} have no earlier price")
-    index = pd.date_range(first.tz_localize(None) if first.tz else first, periods=days, freq="D", name="day")
     intraday = {}
-    for f, n in per_day.items():
-        r = np.diff(log_p[:: base_per_day // n])
-        intraday[f] = pd.DataFrame((r * r).reshape(days, n), index=index)
-    returns = pd.Series(np.diff(log_p[::base_per_day]), index=index, name="return")
-    return intraday, returns
+    for f, n in [*per_day.items(), ("1D", 1)]:
+        r = rv.grid_returns(times, prices, f, start=first, end=last)
+        missing = np.flatnonzero(r.isna().to_numpy())
+        if missing.size:
+            raise DataError(source, "an observation at or before every grid point", row=int(missing[0]),
+                            detail=f"{missing.size} {f} grid points from {first} have no earlier price")
+        intraday[f] = r
+    days = pd.date_range(first.tz_localize(None) if first.tz else first, last.tz_localize(None) if last.tz else last,
+                         freq="D", inclusive="left", name="day")
+    returns = pd.Series(intraday.pop("1D").to_numpy(), index=days, name="return")
+    return {f: intraday_rv(r, per_day[f], source=f"{source} {f}").set_axis(days) for f, r in intraday.items()}, returns
 
 
 def binance_minute_design(progress: bool = False, freqs: Sequence[str] = MINUTE_FREQS) -> tuple[Design, pd.Series, dict]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow
 import pytest
 
 from volrep.data import cache
@@ -85,7 +86,7 @@ def test_failed_build_or_write_leaves_nothing(_cache_dir):
     with pytest.raises(RuntimeError, match="builder failed"):
         cache.cached_frame({"a": 1}, broken, name="bars")
     unwritable = pd.DataFrame({"x": [object()]})  # parquet cannot store arbitrary objects
-    with pytest.raises(Exception):
+    with pytest.raises(pyarrow.ArrowInvalid, match="Conversion failed for column x"):
         cache.cached_frame({"a": 2}, lambda: unwritable, name="bars")
     assert not _cache_dir.exists() or list(_cache_dir.iterdir()) == []
 

@@ -6,6 +6,8 @@ import pytest
 
 from volrep.runner import chapters, run_chapter
 
+pytestmark = pytest.mark.slow  # minutes in all: `pytest -m "not slow"` skips them while editing; make test runs them
+
 #: Smaller knobs where the quick profile is still slow: the test checks that the code path runs, not its numbers.
 SMALL = {"05_transfer_lstm": {"seeds": 1, "pretrain_epochs": 2, "finetune_epochs": 1, "techlog_epochs": 1, "sim_days": 800},
          "06_hybrids": {"seeds": 2, "max_epochs": 2, "finetune_epochs": 1, "sim_days": 800},

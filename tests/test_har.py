@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from volrep import targets
+from volrep.errors import ConfigError
 from volrep.models import baselines, har
 
 
@@ -58,5 +59,25 @@ def test_baselines():
     origins = s.index[25:]
     np.testing.assert_array_equal(baselines.persistence_forecast(s, origins), np.arange(25.0, 30.0))
     np.testing.assert_allclose(baselines.moving_average_forecast(s, origins, 5), np.arange(23.0, 28.0))
-    with pytest.raises(Exception):
+    with pytest.raises(ConfigError, match="moving-average window must be positive, got 0"):
         baselines.moving_average_forecast(s, origins, 0)
+
+
+def test_har_matches_arch_harx_an_independent_implementation():
+    """Corsi's HAR (1, 5, 22) by our OLS on training origins against ``arch.univariate.HARX`` (its own design
+    matrix and least squares) on the same simulated series: same coefficients and one-day forecast."""
+    from arch.univariate import HARX
+
+    rng = np.random.default_rng(0)
+    v = np.empty(600)
+    v[0] = 1.0
+    for t in range(1, len(v)):
+        v[t] = 0.1 + 0.85 * v[t - 1] + 0.3 * rng.gamma(1.0, 1.0)
+    s = pd.Series(v, index=pd.date_range("2020-01-01", periods=len(v), freq="D"))
+    ours = har.fit_har(s, 1, s.index, windows=(1, 5, 22), kind="point")
+    theirs = HARX(s.to_numpy(), lags=[1, 5, 22], rescale=False).fit(disp="off")
+    assert ours.nobs == theirs.nobs
+    np.testing.assert_allclose(ours.params.to_numpy(), theirs.params.to_numpy()[:4], rtol=1e-10)
+    last = s.index[-1:]
+    np.testing.assert_allclose(har.har_forecast(ours, s, last).to_numpy(),
+                               theirs.forecast(horizon=1).mean.to_numpy()[-1], rtol=1e-10)

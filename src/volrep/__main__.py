@@ -1,4 +1,4 @@
-"""Command line: ``python -m volrep data|chapter|book|baselines|check|portability``.
+"""Command line: ``python -m volrep data|chapter|book|baselines|check|reference|readme|portability``.
 
 Examples
 --------
@@ -6,10 +6,12 @@ Examples
 ``python -m volrep data fetch binance_klines_15m``     find or download (and verify) a dataset's raw files
 ``python -m volrep data verify --all``                 re-hash every cached raw file
 ``python -m volrep chapter 02 -p sim_days 30``         run one chapter with other parameters
-``python -m volrep book --profile quick``               run every chapter and build the HTML book
+``python -m volrep book --jobs 2``                    run every chapter (2 at a time) and build the HTML book
 ``python -m volrep baselines``                         re-execute notebooks/*.ipynb in place (nbval baselines)
                                                        and record their claims in book/reference/quick
 ``python -m volrep check .nbval-results``              compare a run's results with book/reference/quick
+``python -m volrep reference RUN --profile full``      record a full run's claims, stamped, in book/reference/full
+``python -m volrep readme [--check]``                  regenerate (or check) the README's generated blocks
 ``python -m volrep portability probe``                 which settings change the networks' last bits
 ``python -m volrep portability matrix --jobs 2``       rerun the notebook checks as on other machines
 ``python -m volrep portability recheck``               check the matrix's kept results with today's tolerances
@@ -57,6 +59,18 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("results", help="the run's results folder (VOLREP_RESULTS_DIR of the run)")
     check.add_argument("--profile", default="quick", choices=PROFILES, help="which reference (book/reference/PROFILE)")
 
+    reference = sub.add_parser("reference", help="record a run's claims as the committed reference of its profile "
+                                                 "(full: stamped with commit, machine, wall time, settings)")
+    reference.add_argument("results", help="the run's results folder (VOLREP_RESULTS_DIR of the run)")
+    reference.add_argument("chapters", nargs="*", help="chapters, names or numbers (default: every results file)")
+    reference.add_argument("--profile", default="full", choices=PROFILES,
+                           help="which reference (book/reference/PROFILE)")
+    reference.add_argument("--timings", help='JSON file {chapter: {"wall_s": s, "peak_rss_mb": MB}} of the run')
+    reference.add_argument("--commit", help="commit of the code that ran (default: git rev-parse HEAD)")
+
+    readme = sub.add_parser("readme", help="regenerate the README's findings and timings blocks from the committed references")
+    readme.add_argument("--check", action="store_true", help="only check: exit 1 if the block is out of date")
+
     portability = sub.add_parser("portability", help="emulate other machines: which settings change the numbers "
                                                      "(probe), and do the notebook checks pass under each (matrix)")
     portability.add_argument("action", choices=["probe", "matrix", "recheck"])
@@ -64,7 +78,10 @@ def _parser() -> argparse.ArgumentParser:
     portability.add_argument("--keep", default=".portability", help="folder for each setting's results and logs")
 
     book = sub.add_parser("book", help="execute every chapter and build the HTML book")
-    book.add_argument("--profile", default="full", choices=PROFILES)
+    book.add_argument("--profile", default="quick", choices=PROFILES,
+                      help="quick (default; ≈ 10 min on 2 cores) or full (the papers' protocols: hours, see README)")
+    book.add_argument("--jobs", type=int, default=None,
+                      help="chapters run side by side (default: one per core, at most 4)")
     book.add_argument("--only", nargs="*", help="execute only these chapters (the others must exist)")
     book.add_argument("--no-execute", action="store_true", help="only rebuild the HTML from executed chapters")
     return parser
@@ -102,6 +119,30 @@ def _check(results: str, profile: str) -> int:
     return 1 if any(not f.ok for f in findings) else 0
 
 
+def _reference(results: str, profile: str, chapters: list[str], timings: str | None, commit: str | None) -> int:
+    from pathlib import Path
+
+    from volrep.regression import record_reference
+
+    for path in record_reference(Path(results), profile, chapters, commit=commit,
+                                 timings=Path(timings) if timings else None):
+        print(f"reference recorded: {path}")
+    return 0
+
+
+def _readme(check: bool) -> int:
+    from volrep.config import repo_root
+    from volrep.readme import update_readme
+
+    changed = update_readme(repo_root(), check=check)
+    if check and changed:
+        print("README.md: a generated block is out of date with book/reference/; run `python -m volrep readme`",
+              file=sys.stderr)
+        return 1
+    print("README.md: generated blocks " + ("rewritten" if changed else "up to date"))
+    return 0
+
+
 def _portability(action: str, jobs: int, keep: str) -> int:
     from pathlib import Path
 
@@ -129,7 +170,12 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status (0 ok, 1 error, 130 interrupted)."""
     import threading
 
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, extra = parser.parse_known_args(argv)
+    if args.command == "reference" and not any(e.startswith("-") for e in extra):
+        args.chapters += extra  # chapters named after the options: argparse leaves them over
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
 
     main_thread = threading.current_thread() is threading.main_thread()  # handlers can only be set there
     previous = signal.signal(signal.SIGTERM, _terminated) if main_thread else None
@@ -147,6 +193,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"baseline refreshed: {path}")
         elif args.command == "check":
             return _check(args.results, args.profile)
+        elif args.command == "reference":
+            return _reference(args.results, args.profile, args.chapters, args.timings, args.commit)
+        elif args.command == "readme":
+            return _readme(args.check)
         elif args.command == "portability":
             return _portability(args.action, args.jobs, args.keep)
         elif args.command == "chapter":
@@ -158,7 +208,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             from volrep.runner import build_book
 
-            index = build_book(profile=args.profile, only=args.only, execute=not args.no_execute)
+            index = build_book(profile=args.profile, only=args.only, execute=not args.no_execute,
+                               jobs=args.jobs)
             print(f"book built: {index}")
     except ChapterInterrupted as stop:
         print(stop, file=sys.stderr)

@@ -113,6 +113,23 @@ CHAPTER_SETTINGS: dict[str, dict[str, dict[str, object]]] = {
 }
 
 
+#: Chapters that read other chapters' results (from ``VOLREP_RESULTS_DIR``): ``volrep book`` starts them only after
+#: those have been published. Every other chapter stands alone, so chapters can run side by side.
+CHAPTER_NEEDS: dict[str, tuple[str, ...]] = {
+    "09_significance": ("04_baselines", "05_transfer_lstm", "06_hybrids", "07_cnn_lstm_mtf", "08_deepvol"),
+}
+
+
+def default_jobs() -> int:
+    """How many chapters ``volrep book`` runs side by side: one per core, at most 4.
+
+    A chapter's networks train on one thread (see the module docstring), so two chapters on two cores take about
+    as long as the longer of them; beyond four the memory of the ``full`` profile's chapters (up to ≈ 3.5 GB
+    each) matters more than cores.
+    """
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
 @dataclass(frozen=True)
 class Param:
     """What one notebook parameter may be (see :data:`CHAPTER_PARAMETERS`).

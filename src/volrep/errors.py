@@ -1,4 +1,9 @@
-"""Errors a user of the book may see, each with a message that says what to do next."""
+"""Errors a user of the book may see, each with a message that says what to do next.
+
+Every error volrep raises on purpose is a :class:`VolrepError`; bad settings (:class:`ConfigError`) and bad input
+data (:class:`DataError`, :class:`MissingDataError`) are also :class:`ValueError`; an interrupted run
+(:class:`ChapterInterrupted`) is not. Wrong argument types stay :class:`TypeError`.
+"""
 
 from __future__ import annotations
 
@@ -9,20 +14,31 @@ class VolrepError(Exception):
     """Base class of every error raised on purpose by volrep."""
 
 
-class ConfigError(VolrepError):
-    """A setting (profile, parameter, environment variable) is invalid."""
+class ConfigError(VolrepError, ValueError):
+    """A setting (profile, parameter, environment variable) is invalid.
+
+    A :class:`ValueError` too (scikit-learn's convention for bad arguments), so code written against the standard
+    exceptions catches it.
+    """
 
 
 class ChapterInterrupted(VolrepError):
-    """A chapter run was interrupted (Ctrl-C, SIGTERM); nothing was published (see :mod:`volrep.runner`)."""
+    """Chapter runs were interrupted (Ctrl-C, SIGTERM); nothing of them was published (see :mod:`volrep.runner`).
 
-    def __init__(self, name: str) -> None:
-        super().__init__(f"interrupted: chapter {name[:2]}, nothing published")
-        self.chapter = name
+    Parameters
+    ----------
+    names
+        The chapters that were running (one for ``volrep chapter``, up to the job count for ``volrep book``).
+    """
+
+    def __init__(self, *names: str) -> None:
+        which = ", ".join(n[:2] for n in names)
+        super().__init__(f"interrupted: chapter{'s' if len(names) > 1 else ''} {which}, nothing published")
+        self.chapters = names
 
 
-class DataError(VolrepError):
-    """Input data broke a validation rule.
+class DataError(VolrepError, ValueError):
+    """Input data broke a validation rule (a :class:`ValueError` too, like :class:`ConfigError`).
 
     Parameters
     ----------

@@ -34,16 +34,32 @@ may jump, a change that moves them all fails). GARCH-family estimates are not ex
 numerical optimiser whose result moves by up to 3e-5 when numpy's BLAS runs on another number of threads
 (:data:`OPTIMISER`). The tests show that a 1 % shift of an LSTM's forecasts, another hidden size or a wrong metric
 fail the check.
+
+Full-run references
+-------------------
+``book/reference/full/<chapter>.json`` holds the claims of the last run of the ``full`` profile (the papers'
+protocols, hours of CPU), so that every build's scoreboard can show the paper-protocol verdict beside its own
+(:mod:`volrep.sensitivity`). It is written by ``python -m volrep reference RESULTS --profile full``
+(:func:`record_reference`) and holds the claims only — no data, no forecast fingerprint (nobody reruns the full
+profile to check it within tolerance) — plus a :class:`Stamp`: the commit of the code that ran and whether its tree
+was dirty, the machine, the chapter's wall time and peak memory, the profile's settings, the date, and the source
+files the chapter depends on (:func:`chapter_sources`). The stamp is what tells a later build that the reference
+has gone stale (:func:`volrep.sensitivity.staleness`).
 """
 
 from __future__ import annotations
 
+import ast
+import datetime
 import fnmatch
 import json
 import math
+import os
+import platform
 import re
+import subprocess
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -394,11 +410,151 @@ def reference_dir(profile: str, root: Path | None = None) -> Path:
     return (root or repo_root()) / "book" / "reference" / profile
 
 
-def write_reference(results: Path, reference: Path, chapters: Sequence[str] | None = None) -> list[Path]:
+def git(root: Path, *args: str) -> str | None:
+    """The output of ``git -C root ARGS`` (trailing white space removed), or ``None`` if git is not installed,
+    ``root`` is not in a repository or the command fails."""
+    try:
+        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False)
+    except OSError:
+        return None
+    return done.stdout.rstrip() if done.returncode == 0 else None
+
+
+def chapter_sources(chapter: str, root: Path) -> list[str]:
+    """The source files a chapter's numbers depend on, relative to ``root``: its notebook ``notebooks/<chapter>.py``
+    and the ``src/volrep/chapters`` modules the notebook imports (read from its import statements, so the list
+    follows the notebook).
+
+    Raises
+    ------
+    ConfigError
+        The notebook does not exist or does not parse, or it imports a chapter module that has no file.
+    """
+    notebook = root / "notebooks" / f"{chapter}.py"
+    try:
+        tree = ast.parse(notebook.read_text(), filename=str(notebook))
+    except (OSError, SyntaxError) as err:
+        raise ConfigError(f"cannot read the imports of {notebook}: {err}") from None
+    modules = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "volrep.chapters":
+            modules |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("volrep.chapters."):
+            modules.add(node.module.split(".")[2])
+        elif isinstance(node, ast.Import):
+            modules |= {a.name.split(".")[2] for a in node.names if a.name.startswith("volrep.chapters.")}
+    files = [f"notebooks/{chapter}.py"]
+    for module in sorted(modules):
+        path = f"src/volrep/chapters/{module}.py"
+        if not (root / path).is_file():
+            raise ConfigError(f"{notebook} imports volrep.chapters.{module}, but {root / path} does not exist")
+        files.append(path)
+    return files
+
+
+def read_timings(path: Path) -> dict[str, dict[str, float | None]]:
+    """Read a timings file ``{chapter: {"wall_s": float, "peak_rss_mb": float}}`` (either key may be absent or
+    null).
+
+    Raises
+    ------
+    ConfigError
+        The file is missing, is not JSON, or an entry is not an object of numbers under those two keys.
+    """
+    try:
+        payload = json.loads(Path(path).read_text())
+    except (OSError, ValueError) as err:
+        raise ConfigError(f"timings file {path}: {err}") from None
+    if not isinstance(payload, dict):
+        raise ConfigError(f"timings file {path}: expected a JSON object {{chapter: {{\"wall_s\": …, "
+                          f"\"peak_rss_mb\": …}}}}, got {type(payload).__name__}")
+    for chapter, entry in payload.items():
+        ok = isinstance(entry, dict) and set(entry) <= {"wall_s", "peak_rss_mb"} and all(
+            v is None or _is_number(v) for v in entry.values())
+        if not ok:
+            raise ConfigError(f"timings file {path}: entry {chapter!r} must be an object with the numbers "
+                              f"\"wall_s\" and \"peak_rss_mb\" (or null), got {entry!r}")
+    return payload
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What a full run's reference is stamped with besides its claims (module docstring, "Full-run references").
+
+    Attributes
+    ----------
+    root
+        The project root: where the notebooks and the chapter modules are.
+    commit
+        The commit of the code that ran (``None``: unknown, no git).
+    dirty
+        Whether the working tree differed from ``commit`` when the reference was recorded (``None``: unknown, e.g.
+        the commit was passed in and is not the checked-out one).
+    timings
+        Per chapter, ``wall_s`` and ``peak_rss_mb`` of the run (:func:`read_timings`); a chapter without an entry
+        gets ``None`` for both.
+    date
+        When the reference was recorded (ISO 8601, UTC, to the second).
+    """
+
+    root: Path
+    commit: str | None
+    dirty: bool | None
+    timings: Mapping[str, Mapping[str, float | None]] = field(default_factory=dict)
+    date: str = field(default_factory=lambda: datetime.datetime.now(datetime.timezone.utc).isoformat(
+        timespec="seconds"))
+
+    def for_chapter(self, chapter: str, profile: str, numerics: Mapping | None) -> dict:
+        """The stamp of one chapter's reference: commit, machine, wall time, peak memory, settings, date, sources.
+
+        ``numerics`` is the run's own record (the results file's ``numerics``: library versions, processor,
+        threads); the machine's platform, logical cores and torch device are added from this process, which
+        records the reference on the machine that ran.
+        """
+        from volrep.config import CHAPTER_SETTINGS, device, numerics_summary
+        from volrep.report import _jsonable
+
+        if profile not in CHAPTER_SETTINGS.get(chapter, {}):
+            raise ConfigError(f"{chapter}: no {profile!r} settings in volrep.config.CHAPTER_SETTINGS to stamp")
+        machine = {"platform": platform.platform(), "logical_cores": os.cpu_count(), "torch_device": device(),
+                   **(numerics or numerics_summary())}
+        timing = self.timings.get(chapter, {})
+        return {"commit": self.commit, "dirty": self.dirty, "machine": machine,
+                "wall_s": timing.get("wall_s"), "peak_rss_mb": timing.get("peak_rss_mb"),
+                "settings": _jsonable(CHAPTER_SETTINGS[chapter][profile]), "date": self.date,
+                "sources": chapter_sources(chapter, self.root)}
+
+
+def run_stamp(root: Path, commit: str | None = None,
+              timings: Mapping[str, Mapping[str, float | None]] | None = None) -> Stamp:
+    """A :class:`Stamp` for the code in ``root``: ``commit`` (default ``git rev-parse HEAD``), resolved to its full
+    hash, with the tree's dirtiness when it is the checked-out commit.
+
+    Raises
+    ------
+    ConfigError
+        ``commit`` is given but git does not know it in ``root``.
+    """
+    head = git(root, "rev-parse", "--verify", "HEAD^{commit}")
+    if commit is not None:
+        resolved = git(root, "rev-parse", "--verify", f"{commit}^{{commit}}")
+        if resolved is None and head is not None:
+            raise ConfigError(f"--commit {commit}: not a commit of the repository at {root}")
+        commit = resolved or commit
+    status = git(root, "status", "--porcelain")
+    dirty = bool(status) if (commit is None or commit == head) and status is not None else None
+    return Stamp(root, commit or head, dirty, dict(timings or {}))
+
+
+def write_reference(results: Path, reference: Path, chapters: Sequence[str] | None = None, *,
+                    stamp: Stamp | None = None) -> list[Path]:
     """Copy the claims (and the forecast fingerprint) of a run in ``results`` to ``reference``.
 
     Only the chapter, profile, numerics and claims are kept (no provenance, no data); forecasts are reduced to
-    their fingerprint. Returns the files written.
+    their fingerprint. A ``full`` run keeps only the chapter, profile and claims (module docstring, "Full-run
+    references"). A ``stamp`` (:meth:`Stamp.for_chapter`: commit, machine and the run's numerics, wall time, peak
+    memory, settings) is added to either: ``volrep book`` reads the wall times to say how long a build will take.
+    Returns the files written.
     """
     from volrep.store import load_forecasts
 
@@ -409,14 +565,59 @@ def write_reference(results: Path, reference: Path, chapters: Sequence[str] | No
     written = []
     for name in names:
         payload = json.loads((results / f"{name}.json").read_text())
-        kept = {k: payload[k] for k in ("chapter", "profile", "numerics", "claims") if k in payload}
-        store_file = results / "forecasts" / f"{name}.parquet"
-        if store_file.exists():
-            kept["forecasts"] = forecast_fingerprint(load_forecasts(chapter=name, directory=results / "forecasts"))
+        if payload.get("profile") == "full":
+            kept = {k: payload[k] for k in ("chapter", "profile", "claims")}
+        else:
+            kept = {k: payload[k] for k in ("chapter", "profile", "numerics", "claims") if k in payload}
+            store_file = results / "forecasts" / f"{name}.parquet"
+            if store_file.exists():
+                kept["forecasts"] = forecast_fingerprint(load_forecasts(chapter=name, directory=results / "forecasts"))
+        if stamp is not None:
+            kept["stamp"] = stamp.for_chapter(name, payload["profile"], payload.get("numerics"))
         target = reference / f"{name}.json"
         target.write_text(json.dumps(kept, indent=1) + "\n")
         written.append(target)
     return written
+
+
+def _results_chapters(results: Path, profile: str, names: Sequence[str]) -> list[str]:
+    """The chapters of ``results`` to record (all, or ``names``: names or numbers), each checked to be a run of
+    ``profile``."""
+    available = sorted(p.stem for p in results.glob("*.json"))
+    chosen = [c for c in available if not names or any(n in (c, c[:2], c[3:]) for n in names)]
+    unknown = [n for n in names if not any(n in (c, c[:2], c[3:]) for c in available)]
+    if unknown or not chosen:
+        raise ConfigError(f"no results file for {', '.join(unknown) or 'any chapter'} in {results}; there are: "
+                          f"{', '.join(available) or 'none'}")
+    for chapter in chosen:
+        ran = json.loads((results / f"{chapter}.json").read_text()).get("profile")
+        if ran != profile:
+            raise ConfigError(f"{results / f'{chapter}.json'} is a run of profile {ran!r}, not {profile!r}: record "
+                              f"it as that profile's reference, or rerun the chapter with --profile {profile}")
+    return chosen
+
+
+def record_reference(results: Path, profile: str, chapters: Sequence[str] = (), *, commit: str | None = None,
+                     timings: Path | None = None, root: Path | None = None) -> list[Path]:
+    """``python -m volrep reference``: record a run's claims as ``book/reference/<profile>``.
+
+    A ``full`` reference is stamped (:func:`run_stamp`, with ``commit`` and the ``timings`` file,
+    :func:`read_timings`); a ``quick`` one keeps its forecast fingerprint, as ``make baselines`` records it.
+
+    Raises
+    ------
+    ConfigError
+        A chapter has no results file in ``results``, or was run with another profile.
+    """
+    from volrep.config import check_profile, repo_root
+
+    check_profile(profile)
+    root = root or repo_root()
+    names = _results_chapters(results, profile, chapters)
+    stamp = None
+    if profile == "full":
+        stamp = run_stamp(root, commit, read_timings(timings) if timings else None)
+    return write_reference(results, reference_dir(profile, root), names, stamp=stamp)
 
 
 def check_results(results: Path, reference: Path, chapters: Sequence[str] | None = None) -> list[Finding]:

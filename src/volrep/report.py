@@ -219,10 +219,30 @@ function volrepFilter() {
 </script>"""
 
 
-def _filterable_table(claims: pd.DataFrame) -> list[str]:
-    """The detail table as HTML with one drop-down filter per paper, chapter, variant, verdict and rule."""
+def _other_profile(claims: pd.DataFrame, compared: pd.DataFrame | None) -> pd.DataFrame:
+    """Per claim of the build, the verdict of the other profile's reference (``"full: reproduced"``, ``"—"`` when
+    it has none) and how the two stand (:data:`volrep.sensitivity.STATUSES`); ``"no reference"`` without
+    ``compared``."""
+    out = pd.DataFrame({"other": "—", "status": "no reference"}, index=pd.Index(claims["id"].unique(), name="id"))
+    if compared is None or compared.empty:
+        return out
+    from volrep.sensitivity import counterpart
+
+    for _, c in compared[compared["id"].isin(out.index)].iterrows():
+        other = counterpart(c["build"])
+        verdict = c[f"verdict_{other}"]
+        provisional = " (provisional)" if c[f"provisional_{other}"] else ""
+        out.loc[c["id"]] = (f"{other}: {verdict}{provisional}" if verdict is not None else "—", c["status"])
+    return out
+
+
+def _filterable_table(claims: pd.DataFrame, compared: pd.DataFrame | None = None) -> list[str]:
+    """The detail table as HTML with one drop-down filter per paper, chapter, variant, verdict, rule and profile
+    status; with ``compared`` (:func:`volrep.sensitivity.compare_profiles`) each claim also shows the verdict of
+    the other profile's reference, and a claim whose verdict differs is marked ≠."""
+    claims = claims.join(_other_profile(claims, compared), on="id")
     keys = {"paper": "paper_name", "chapter": "chapter", "variant": "variant", "verdict": "verdict",
-            "rule": "rule_family"}
+            "rule": "rule_family", "profiles": "status"}
     out = ["<div class=\"volrep-filters\">"]
     for key, col in keys.items():
         options = "".join(f"<option value=\"{html.escape(v)}\">{html.escape(v)}</option>"
@@ -231,24 +251,37 @@ def _filterable_table(claims: pd.DataFrame) -> list[str]:
                    f"<option value=\"\">all</option>{options}</select></label>")
     out.append("</div>")
     out.append("<table id=\"volrep-claims\" class=\"table\"><thead><tr><th>claim</th><th>chapter</th><th>variant</th>"
-               "<th>paper</th><th>ours</th><th>verdict</th><th>rule</th><th>note</th></tr></thead><tbody>")
+               "<th>paper</th><th>ours</th><th>verdict</th><th>other profile</th><th>rule</th><th>note</th></tr>"
+               "</thead><tbody>")
     for _, c in claims.iterrows():
         data = " ".join(f"data-{k}=\"{html.escape(str(c[col]))}\"" for k, col in keys.items())
         verdict = c["verdict"] + (" (provisional)" if c["provisional"] else "")
+        other = ("≠ " if c["status"] == "differs" else "") + c["other"]
         out.append(f"<tr {data}><td><code>{html.escape(c['id'])}</code></td><td>{html.escape(c['chapter'])}</td>"
                    f"<td>{html.escape(c['variant'])}</td><td>{_cell(c['paper'])}</td><td>{_cell(c['ours'])}</td>"
-                   f"<td>{html.escape(verdict)}</td><td>{html.escape(str(c['rule']))}</td>"
-                   f"<td>{html.escape(str(c['note']))}</td></tr>")
+                   f"<td>{html.escape(verdict)}</td><td>{html.escape(other)}</td>"
+                   f"<td>{html.escape(str(c['rule']))}</td><td>{html.escape(str(c['note']))}</td></tr>")
     out += ["</tbody></table>", _FILTER_SCRIPT]
     return out
 
 
-def scoreboard_markdown(results: Sequence[dict]) -> str:
-    """The book's scoreboard page: the headline claims first, then the tallies, then every claim (filterable).
+def scoreboard_markdown(results: Sequence[dict], reference_root: Path | None = None) -> str:
+    """The book's scoreboard page: the headline claims first, then the tallies, the profile sensitivity, then every
+    claim (filterable).
 
     Every claim appears once (:func:`claims_table` refuses ids counted twice) with the rule that judged it
     (:mod:`volrep.verdicts`); a verdict resting on networks still learning at the profile's budget is marked
     *provisional*.
+
+    Parameters
+    ----------
+    results
+        The build's results files (:func:`read_results`).
+    reference_root
+        The project root whose committed references (``book/reference/<profile>``) and git history are read: each
+        claim is shown beside the verdict of the other profile's reference, and a "Profile sensitivity" section
+        (:func:`volrep.sensitivity.sensitivity_markdown`) counts and lists the claims whose verdict differs between
+        ``quick`` and ``full``, the stale full references and the chapters without one. ``None``: no comparison.
     """
     lines = [
         "# Scoreboard",
@@ -263,14 +296,23 @@ def scoreboard_markdown(results: Sequence[dict]) -> str:
         lines.append("No chapter has written results yet.")
         return "\n".join(lines) + "\n"
     claims = claims_table(results)
+    compared = None
+    if reference_root is not None:
+        from volrep.sensitivity import compare_profiles, profile_pairs
+
+        compared = compare_profiles(profile_pairs(results, reference_root))
     profiles = ", ".join(f"{r['chapter']} `{r['profile']}`" for r in results)
     lines += [f"Profiles: {profiles}.", "", "## Headline claims", "",
-              "| paper | claim | variant | paper's value | ours | verdict | rule |", "|---|---|---|---|---|---|---|"]
-    for _, h in headline_table(claims).iterrows():
+              "| paper | claim | variant | paper's value | ours | verdict | other profile | rule |",
+              "|---|---|---|---|---|---|---|---|"]
+    headlines = headline_table(claims)
+    headlines = headlines.join(_other_profile(headlines.dropna(subset=["id"]), compared), on="id")
+    for _, h in headlines.iterrows():
         verdict = h["verdict"] + (" (provisional)" if h["provisional"] else "")
         cid = f" (`{h['id']}`)" if h["id"] else ""
+        other = ("≠ " if h["status"] == "differs" else "") + (h["other"] if isinstance(h["other"], str) else "—")
         lines.append(f"| {h['paper_name']} | {h['statement']}{cid} | {h['variant'] or '—'} | {_fmt(h['paper'])} "
-                     f"| {_fmt(h['ours'])} | {verdict} | {h['rule']} |")
+                     f"| {_fmt(h['ours'])} | {verdict} | {other} | {h['rule']} |")
     lines += ["", "## Tally", ""]
     for by, title in (("chapter", "chapter"), ("rule_family", "rule")):
         tally = pd.crosstab(claims[by], claims["verdict"]).reindex(columns=list(VERDICTS), fill_value=0)
@@ -286,8 +328,13 @@ def scoreboard_markdown(results: Sequence[dict]) -> str:
     if len(reasons):
         lines += ["*Not comparable*, by reason: " + "; ".join(f"{REASONS[k]} ({k}): {n}" for k, n in reasons.items())
                   + ".", ""]
-    lines += ["## Every claim", "", "Filter by paper, chapter, variant, verdict or rule.", ""]
-    lines += _filterable_table(claims)
+    if reference_root is not None:
+        from volrep.sensitivity import sensitivity_markdown
+
+        lines += sensitivity_markdown(compared, reference_root)
+    lines += ["## Every claim", "", "Filter by paper, chapter, variant, verdict, rule or how the claim stands between "
+              "the profiles.", ""]
+    lines += _filterable_table(claims, compared)
     return "\n".join(lines) + "\n"
 
 

@@ -73,9 +73,9 @@ import pandas as pd
 import pywt
 from numpy.typing import ArrayLike
 from scipy.special import gammaln
-from tqdm import tqdm
 
 from volrep.errors import ConfigError, DataError
+from volrep.progress import steps
 from volrep.sim import fbm, rfsv_log_vol
 
 __all__ = [
@@ -1072,8 +1072,8 @@ def validation_table(
     cells = [(h, n) for h in hursts for n in lengths]
     streams = np.random.SeedSequence(seed).spawn(len(cells))
     rows = []
-    for (hurst, n), stream in tqdm(
-        list(zip(cells, streams, strict=True)), desc=f"validation ({kind})", disable=not progress
+    for (hurst, n), stream in steps(
+        list(zip(cells, streams, strict=True)), desc=f"validation ({kind})", show=progress
     ):
         paths = _simulate_levels(
             kind,

@@ -38,11 +38,11 @@ import numpy as np
 import torch
 from torch import nn
 from torch.utils.data import BatchSampler, RandomSampler
-from tqdm import tqdm
 
 from volrep.config import device as default_device
 from volrep.errors import ConfigError, DataError
 from volrep.models.nets import HuangLSTM
+from volrep.progress import steps as progress_steps
 from volrep.train import History, deterministic
 
 #: PyTorch's LSTM gate blocks, in the order of the rows of ``weight_ih`` / ``weight_hh`` (input, forget, cell, output).
@@ -212,8 +212,8 @@ def fit_stacked(
     p = stack.dropout_p
     start = time.perf_counter()
     stack.train()
-    with deterministic(dev), tqdm(range(1, epochs + 1), desc="stacked epochs", unit="epoch",
-                                                  disable=not progress) as bar:
+    with deterministic(dev), progress_steps(range(1, epochs + 1), desc="stacked epochs", unit="epoch",
+                                            show=progress) as bar:
         for epoch in bar:
             totals = torch.zeros(n_members, dtype=torch.float64)
             for g in dropout_rngs:  # train.fit's DataLoader draws its base seed from the global generator every epoch

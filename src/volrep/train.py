@@ -44,11 +44,11 @@ import pandas as pd
 import torch
 from torch import nn
 from torch.utils.data import BatchSampler, DataLoader, RandomSampler, TensorDataset
-from tqdm import tqdm
 
 from volrep.config import device as default_device
 from volrep.config import configure_torch, seed_everything
 from volrep.errors import ConfigError, DataError
+from volrep.progress import steps
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -293,7 +293,7 @@ def fit(
     history = History()
     best_state: dict[str, torch.Tensor] = {}
     start = time.perf_counter()
-    with deterministic(dev), tqdm(range(1, max_epochs + 1), desc="epochs", unit="epoch", disable=not progress) as bar:
+    with deterministic(dev), steps(range(1, max_epochs + 1), desc="epochs", unit="epoch", show=progress) as bar:
         for epoch in bar:
             history.lr.append(max(group["lr"] for group in optimizer.param_groups))
             train_loss = _train_epoch(model, loader, optimizer, criterion, dev)

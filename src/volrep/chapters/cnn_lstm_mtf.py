@@ -32,7 +32,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from tqdm import tqdm
 
 from volrep import evaluate, rv, train, verdicts
 from volrep.chapters.baselines import EFFECT_FLOOR_PP
@@ -41,6 +40,7 @@ from volrep.errors import ConfigError, DataError
 from volrep.models import mtf
 from volrep.models.nets import HuangCNNLSTM, HuangLSTM, start_sigmoid_at
 from volrep.papers import HUANG_GRID
+from volrep.progress import steps
 from volrep.rv import intervals_per_day
 from volrep.report import Claim
 from volrep.stats import diebold_mariano
@@ -463,7 +463,7 @@ def run_nets(specs: Iterable[NetSpec], design: Design, split: Split, horizons: S
     unique = list(dict.fromkeys(specs))
     jobs = list(itertools.product(unique, horizons, grid, seeds))
     return [train_net(spec, design, split, h, batch_size=b, neurons=n, epochs=epochs, seed=s, device=device)
-            for spec, h, (b, n), s in tqdm(jobs, desc="networks", unit="net", disable=not progress)]
+            for spec, h, (b, n), s in steps(jobs, desc="networks", unit="net", show=progress)]
 
 
 def runs_frame(runs: Sequence[NetRun], target: pd.Series) -> pd.DataFrame:

@@ -469,10 +469,10 @@ def finetune_sigma(model: dv.DeepVol, returns: pd.DataFrame, ends: pd.Series, na
     ``copies`` random stretches of ``window`` returns of the stock's own training returns (no portfolios;
     :func:`volrep.models.deepvol.train_deepvol` with a pool of one series), seeded with ``seed``.
     """
-    from tqdm import tqdm
+    from volrep.progress import steps as progress_steps
 
     sigma, mean = [], []
-    for name in tqdm(names, desc="fine-tuning", unit="stock", disable=not progress):
+    for name in progress_steps(names, desc="fine-tuning", unit="stock", show=progress):
         tuned = copy.deepcopy(model)
         pool = dv.ReturnPool.from_frame(returns[[name]], end=ends[name], label=str(name))
         dv.train_deepvol(tuned, pool, steps=steps, seed=seed, lr=lr, n_real=copies, n_portfolios=0, window=window)

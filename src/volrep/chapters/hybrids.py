@@ -16,7 +16,6 @@ import torch
 from statsmodels.stats.diagnostic import acorr_ljungbox
 from statsmodels.tsa.stattools import bds
 from torch import nn
-from tqdm import tqdm
 
 from volrep import evaluate, verdicts
 from volrep.chapters.transfer_lstm import PARTS, sequence_data
@@ -25,6 +24,7 @@ from volrep.models import har, hybrid
 from volrep.models.dhansoia_code import CONFIG as CODE_CONFIG
 from volrep.models.nets import LSTMRegressor
 from volrep.models.transfer import FINETUNE, PRETRAIN
+from volrep.progress import steps
 from volrep.report import Claim
 from volrep.stats import diebold_mariano
 from volrep.targets import HAR_WINDOWS, Split, ZScore, har_features
@@ -216,7 +216,7 @@ def run_seeds(target: HybridData, source: HybridData, seeds: Sequence[int], *, m
               models: Sequence[str] = tuple(MODEL_INPUTS), progress: bool = True) -> dict[int, HybridRun]:
     """:func:`run_seed` for every seed, with a progress bar."""
     return {seed: run_seed(target, source, seed, max_epochs=max_epochs, finetune_epochs=finetune_epochs, models=models)
-            for seed in tqdm(seeds, desc="seeds", disable=not progress)}
+            for seed in steps(seeds, desc="seeds", show=progress)}
 
 
 def har_test_forecast(data: HybridData) -> pd.Series:

@@ -7,13 +7,13 @@ from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from tqdm import tqdm
 
 from volrep import data, evaluate, papers, rv, sim, verdicts
 from volrep.chapters.rough_hurst import faithful_log_rv, log_vol_from_rv
 from volrep.config import seed_everything
 from volrep.errors import ConfigError
 from volrep.models import dhansoia_code, nets, transfer
+from volrep.progress import steps
 from volrep.report import Claim
 from volrep.stats import diebold_mariano
 from volrep.targets import Split, ZScore, sequence_windows
@@ -130,7 +130,7 @@ def run_seeds(source: SequenceData, target: SequenceData, seeds: Sequence[int], 
     """:func:`run_seed` for every seed, with a progress bar."""
     return {seed: run_seed(source, target, seed, strategies=strategies, pretrain_epochs=pretrain_epochs,
                            finetune_epochs=finetune_epochs)
-            for seed in tqdm(seeds, desc="seeds", disable=not progress)}
+            for seed in steps(seeds, desc="seeds", show=progress)}
 
 
 def seed_metrics(runs: dict[int, SeedRun], actual: pd.Series, metrics: Sequence[str] = ("rmse", "mae", "r2", "correlation")) -> pd.DataFrame:

@@ -86,12 +86,12 @@ import torch
 from torch import nn
 from torch.nn.functional import softplus
 from torch.nn.utils.rnn import pad_sequence
-from tqdm import tqdm
 
 from volrep.config import device as default_device
 from volrep.config import seed_everything
 from volrep.data.clean import require_return_panel
 from volrep.errors import ConfigError, DataError
+from volrep.progress import steps as progress_steps
 from volrep.train import deterministic
 
 __all__ = [
@@ -694,7 +694,7 @@ def train_deepvol(
     history = TrainingHistory()
     queue = np.empty(0, dtype=np.int64)
     start = time.perf_counter()
-    with deterministic(dev), tqdm(range(1, steps + 1), desc="DeepVol", unit="step", disable=not progress) as bar:
+    with deterministic(dev), progress_steps(range(1, steps + 1), desc="DeepVol", unit="step", show=progress) as bar:
         for step in bar:
             real, queue = _real_positions(queue, n_real, pool.n_series, rng)
             batch = training_batch(pool, rng, real=real, n_portfolios=n_portfolios, size=size)

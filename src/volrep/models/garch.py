@@ -104,9 +104,9 @@ import pandas as pd
 from arch.univariate import GARCH, ConstantMean, Normal
 from arch.univariate.base import ARCHModelResult
 from arch.utility.exceptions import ConvergenceWarning, StartingValueWarning
-from tqdm import tqdm
 
 from volrep.errors import ConfigError, DataError
+from volrep.progress import counter
 from volrep.targets import HORIZONS
 
 __all__ = [
@@ -479,7 +479,7 @@ def garch_forecasts(
     chains = [tasks[i : i + warm_chain] for i in range(0, len(tasks), warm_chain)]
     outcomes: list[_Outcome] = []
     with ExitStack() as stack:
-        bar = stack.enter_context(tqdm(total=len(tasks), desc=spec.label, unit="fit", disable=not progress))
+        bar = stack.enter_context(counter(len(tasks), desc=spec.label, unit="fit", show=progress))
         parallel = workers > 1 and len(chains) > 1
         mapper = stack.enter_context(ProcessPoolExecutor(min(workers, len(chains)))).map if parallel else map
         for chain_out in mapper(_run_chain, repeat(y), repeat(spec), chains, repeat(horizon), repeat(shocks)):

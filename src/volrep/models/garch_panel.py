@@ -75,11 +75,11 @@ from arch.univariate import GARCH
 from arch.utility.exceptions import ConvergenceWarning
 from scipy.optimize import minimize
 from scipy.signal import lfilter
-from tqdm import tqdm
 
 from volrep.data.clean import require_return_panel
 from volrep.errors import ConfigError, DataError
 from volrep.models.garch import MIN_WINDOW, SCALE, GarchSpec, garch_forecasts
+from volrep.progress import counter
 
 __all__ = ["FAST_FTOL", "GARCH11", "PARAMETERS", "PanelForecasts", "garch_panel_forecasts"]
 
@@ -338,8 +338,8 @@ def garch_panel_forecasts(
     report = pd.DataFrame.from_dict(rows, orient="index", columns=_REPORT_COLUMNS).rename_axis("series")
     parts = []
     with ExitStack() as stack:
-        bar = stack.enter_context(tqdm(total=int(report["n_fits"].sum()), desc="GARCH(1, 1) panel", unit="fit",
-                                       disable=not progress))
+        bar = stack.enter_context(counter(int(report["n_fits"].sum()), desc="GARCH(1, 1) panel", unit="fit",
+                                          show=progress))
         parallel = workers > 1 and len(chains) > 1
         mapper = stack.enter_context(ProcessPoolExecutor(min(workers, len(chains)))).map if parallel else map
         for chain, part in zip(chains, mapper(_fast_chain if engine == "fast" else _arch_chain, chains)):

@@ -98,16 +98,17 @@ class HybridData:
 
 
 def hybrid_data(series: pd.Series, split: Split, lookback: int = 20,
-                windows: tuple[int, ...] = HAR_WINDOWS["corsi"]) -> HybridData:
-    """Windows, HAR features and HAR forecasts of ``series`` for the next day, per split part.
+                windows: tuple[int, ...] = HAR_WINDOWS["corsi"], horizon: int = 1) -> HybridData:
+    """Windows, HAR features and HAR forecasts of ``series`` for ``horizon`` days ahead (the chapter: the next
+    day), per split part.
 
     HAR (eq. 2) is fitted by OLS on the training origins of the series itself (levels); as OLS with an intercept is
     equivariant to an affine change of units, its forecasts on the z scale are the z-scored forecasts in units.
     Origins are those of :func:`volrep.chapters.transfer_lstm.sequence_data`, less those without ``max(windows)``
     days of history (counted in :attr:`HybridData.dropped`).
     """
-    seq = sequence_data(series, split, lookback=lookback)
-    har_fit = har.fit_har(series, 1, split.origins("train", 1), windows=windows, kind="point")
+    seq = sequence_data(series, split, lookback=lookback, horizon=horizon)
+    har_fit = har.fit_har(series, horizon, split.origins("train", horizon), windows=windows, kind="point")
     z_series = pd.Series(seq.scaler.transform(series.to_numpy()[:, None])[:, 0], index=series.index)
     z_features = har_features(z_series, windows)
     x, feats, har_z, y, dates, dropped = {}, {}, {}, {}, {}, {}

@@ -1,10 +1,11 @@
 """Chapter 09: significance tests across the book's forecasts (DM, SPA, MCS) and one leaderboard for all models.
 
-Every forecast comes from the forecast store (:mod:`volrep.store`), written by chapters 04–08; this chapter trains
-nothing. Where a store file is absent (a chapter not run yet), the cheap econometric baselines of the leaderboard —
-HAR, log-HAR and GARCH(1, 1) estimated once — are computed here with chapter 04's code, and every other model
-family is listed as *not in this build*. The tests are :mod:`volrep.stats` (Diebold–Mariano with the
-Harvey–Leybourne–Newbold correction; Hansen's SPA and the model confidence set from :mod:`arch.bootstrap`).
+Every forecast comes from the forecast store (:mod:`volrep.store`), written by chapters 04–08. Where a store file is
+absent (a chapter not run yet), the cheap econometric baselines of the leaderboard — HAR, log-HAR and GARCH(1, 1)
+estimated once — are computed here with chapter 04's code; the network families, which the store holds on their own
+chapters' targets only, are trained on the leaderboard's target by :mod:`volrep.chapters.leaderboard_networks` and
+stored under this chapter (model names in :data:`TRAINED_HERE`). The tests are :mod:`volrep.stats` (Diebold–Mariano
+with the Harvey–Leybourne–Newbold correction; Hansen's SPA and the model confidence set from :mod:`arch.bootstrap`).
 
 What is replicated:
 
@@ -29,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from volrep import stats, store, targets, verdicts
+from volrep import stats, store, targets, units, verdicts
 from volrep.errors import ConfigError
 from volrep.report import Claim
 
@@ -40,9 +41,6 @@ STORE_CHAPTERS = ("04_baselines", "05_transfer_lstm", "06_hybrids", "07_cnn_lstm
 LEADERBOARD_KEYS = {"target": "point", "split": "huang_90_10"}
 #: HAR on the finest pre-averaged RV: chapter 04's benchmark and the benchmark of every SPA test here.
 BENCHMARK = "HAR (1min PA)"
-#: Variances are scaled to basis points (× 10⁴) before squared losses are formed: MSE in bp², well away from
-#: the floating-point floor; QLIKE is scale-free.
-BP = 1e4
 
 #: Every model family of chapters 04–08 the leaderboard should hold: (family, chapter, model-name patterns).
 FAMILIES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -58,8 +56,25 @@ FAMILIES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 
 
+#: The network families this chapter trains on the leaderboard's target (:mod:`volrep.chapters.leaderboard_networks`),
+#: in book order: family → patterns of their model names in this chapter's store rows.
+TRAINED_HERE: dict[str, tuple[str, ...]] = {
+    "scratch and transfer LSTMs (Dhansoia)": ("Dhansoia LSTM*", "Dhansoia transfer LSTM*"),
+    "HAR–neural hybrids (Dhansoia)": ("Dhansoia HAR-*",),
+    "LSTM (Huang)": ("Huang LSTM*",),
+    "CNN-LSTM on MTF images (Huang)": ("Huang MTF-*",),
+    "DeepVol (Liu et al.)": ("DeepVol*",),
+}
+#: Statuses of :func:`leaderboard_inputs` whose models are on the board.
+ON_BOARD = ("loaded", "computed", "trained here")
+
+
 def family_of(model: str, chapter: str) -> str:
-    """The family (:data:`FAMILIES`) of a stored model; ``"other"`` if none matches."""
+    """The family (:data:`FAMILIES`; :data:`TRAINED_HERE` for this chapter's rows) of a stored model; ``"other"`` if
+    none matches."""
+    if chapter == CHAPTER:
+        return next((f for f, patterns in TRAINED_HERE.items() if any(fnmatch.fnmatchcase(model, p) for p in patterns)),
+                    "other")
     for family, ch, patterns in FAMILIES:
         if ch == chapter and any(fnmatch.fnmatchcase(model, p) for p in patterns):
             return family
@@ -163,8 +178,8 @@ def leaderboard_inputs(frames: Mapping[str, pd.DataFrame], horizons: Sequence[in
     -------
     panel, sources
         ``panel[h] = (forecasts date × model, actual)`` on the dates every entered model covers; ``sources``: one row
-        per family of :data:`FAMILIES` and model, with ``status`` ``loaded``, ``computed``, ``other target`` or
-        ``not in this build`` and a note.
+        per family of :data:`FAMILIES` and model, with ``status`` ``loaded``, ``trained here`` (this chapter's own
+        store rows), ``computed``, ``other target`` or ``not in this build`` and a note.
     """
     computed = dict(computed or {})
     keys = dict(LEADERBOARD_KEYS)
@@ -207,11 +222,13 @@ def leaderboard_inputs(frames: Mapping[str, pd.DataFrame], horizons: Sequence[in
                 for h in horizons:
                     columns[h].pop(model, None)
             seeds = int(grp["seed"].nunique())
+            here = chapter == CHAPTER
             sources.append({"family": family, "model": model, "chapter": chapter,
-                            "status": "loaded" if ok else "other target",
-                            "note": ("from the store" + (f", mean of {seeds} seeds" if seeds > 1 else "")) if ok
+                            "status": ("trained here" if here else "loaded") if ok else "other target",
+                            "note": (("trained on this target with its chapter's code" if here else "from the store")
+                                     + (f", mean of {seeds} seeds" if seeds > 1 else "")) if ok
                             else "stored against another target series: not the leaderboard's"})
-    have = {s["model"] for s in sources if s["status"] == "loaded"}
+    have = {s["model"] for s in sources if s["status"] in ("loaded", "trained here")}
     for model, by_h in computed.items():
         if model in have:
             continue
@@ -219,7 +236,7 @@ def leaderboard_inputs(frames: Mapping[str, pd.DataFrame], horizons: Sequence[in
             columns[h][model] = by_h[h].set_axis(_naive(by_h[h].index))
         sources.append({"family": family_of(model, "04_baselines"), "model": model, "chapter": CHAPTER,
                         "status": "computed", "note": "computed here with chapter 04's code (store file absent)"})
-    listed = {s["family"] for s in sources if s["status"] in ("loaded", "computed")}
+    listed = {s["family"] for s in sources if s["status"] in ON_BOARD}
     for family, chapter, _ in FAMILIES:
         if family not in listed and not any(s["family"] == family for s in sources):
             sources.append({"family": family, "model": "—", "chapter": chapter, "status": "not in this build",
@@ -238,7 +255,7 @@ def leaderboard_inputs(frames: Mapping[str, pd.DataFrame], horizons: Sequence[in
 
 def families_missing(sources: pd.DataFrame) -> list[str]:
     """The families of :data:`FAMILIES` without a single model on the leaderboard."""
-    on = set(sources.loc[sources["status"].isin(["loaded", "computed"]), "family"])
+    on = set(sources.loc[sources["status"].isin(ON_BOARD), "family"])
     return [f for f, _, _ in FAMILIES if f not in on]
 
 
@@ -252,7 +269,7 @@ def loss_table(forecasts: pd.DataFrame, actual: pd.Series, loss: str) -> pd.Data
         f = forecasts[m].to_numpy()
         if loss == "qlike" and not (f > 0).all():
             continue
-        out[m] = stats.losses(actual.to_numpy() * BP, f * BP, loss)
+        out[m] = stats.losses(units.to_bp(actual.to_numpy()), units.to_bp(f), loss)  # MSE in bp²; QLIKE is scale-free
     return pd.DataFrame(out, index=forecasts.index)
 
 
@@ -465,7 +482,7 @@ def dhansoia_table4(frame: pd.DataFrame, variant: str, transfer_model: str,
         ae = stats.diebold_mariano(et, es, loss="ae", alternative="less")
         out.append({"seed": seed, "dm_se": se.statistic, "p_rmse": se.pvalue, "dm_ae": ae.statistic, "p_mae": ae.pvalue,
                     "n": se.n})
-    return pd.DataFrame(out).set_index("seed")
+    return pd.DataFrame(out, columns=["seed", "dm_se", "p_rmse", "dm_ae", "p_mae", "n"]).set_index("seed")
 
 
 def dhansoia_table6(frames: Mapping[str, pd.DataFrame], variant: str, transfer_model: str) -> pd.DataFrame:

@@ -71,11 +71,12 @@ class SequenceData:
         return self.scaler.inverse(np.asarray(z).reshape(-1, 1)).ravel()
 
 
-def sequence_data(series: pd.Series, split: Split, lookback: int = 20) -> SequenceData:
-    """Lookback windows ending at each forecast origin and the value one day later, for every split part.
+def sequence_data(series: pd.Series, split: Split, lookback: int = 20, horizon: int = 1) -> SequenceData:
+    """Lookback windows ending at each forecast origin and the value ``horizon`` days later, for every split part.
 
-    Origins come from :meth:`volrep.targets.Split.origins` with h = 1 (training targets stay in the training
-    part); origins with fewer than ``lookback`` values behind them are skipped.
+    Origins come from :meth:`volrep.targets.Split.origins` at ``horizon`` (training targets stay in the training
+    part); origins with fewer than ``lookback`` values behind them are skipped. The chapter forecasts one day ahead
+    (Dhansoia 2025, §3.3); chapter 09's leaderboard also asks for 7.
     """
     scaler = ZScore.fit(series.loc[split.dates("train")].to_numpy()[:, None])
     z = scaler.transform(series.to_numpy()[:, None])
@@ -83,10 +84,10 @@ def sequence_data(series: pd.Series, split: Split, lookback: int = 20) -> Sequen
     position = pd.Series(np.arange(len(series)), index=series.index)
     x, y, dates = {}, {}, {}
     for part in PARTS:
-        pos = position.loc[split.origins(part, 1)].to_numpy()
+        pos = position.loc[split.origins(part, horizon)].to_numpy()
         pos = pos[pos >= lookback - 1]
         x[part] = np.ascontiguousarray(windows[pos - lookback + 1], dtype=np.float32)
-        y[part] = z[pos + 1, 0].astype(np.float32)
+        y[part] = z[pos + horizon, 0].astype(np.float32)
         dates[part] = series.index[pos]
     return SequenceData(x, y, dates, scaler)
 

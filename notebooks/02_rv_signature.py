@@ -16,19 +16,20 @@
 # %% [markdown]
 # # Realized volatility, signature plots and pre-averaging
 #
-# Huang, Sangiorgi & Urquhart (2024, §3) measure daily bitcoin variance by realized variance (RV), the sum of
-# squared intraday log returns (their eq. 1). To choose the sampling frequency they draw a **volatility
-# signature plot** — the average daily RV at 1, 2, …, 60 minutes (Table 3) — and pick 10 minutes, after the
-# largest drop from 2 minutes on (from 5 to 10 minutes). Because the annualised tick RV is still very large,
-# they switch to **pre-averaged** returns (Jacod et al. 2009; eq. 2–3) with θ = 0.4, and show that
-# pre-averaging cuts the mean and the extremes of annualised RV (Table 4, Fig. 1).
+# Huang, Sangiorgi & Urquhart {cite:p}`huang2024` (§3) measure daily bitcoin variance by realized variance (RV),
+# the sum of squared intraday log returns (their eq. 1; {cite:t}`andersen1998`, {cite:t}`andersen2003`). To choose
+# the sampling frequency they draw a **volatility signature plot** {cite:p}`andersen2000` — the average daily RV at
+# 1, 2, …, 60 minutes (Table 3) — and pick 10 minutes, after the largest drop from 2 minutes on (from 5 to 10
+# minutes). Because the annualised tick RV is still very large, they switch to **pre-averaged** returns
+# ({cite:t}`jacod2009`; their eq. 2–3) with θ = 0.4, and show that pre-averaging cuts the mean and the extremes of
+# annualised RV (Table 4, Fig. 1).
 #
 # We rebuild all three on (i) the **simulator**, where the true integrated variance (IV) is known and noise can
 # be switched on, (ii) **Binance 1-minute klines** 2018–2022 — the paper's own frequencies, from one price a
 # minute — and (iii) **Kraken hourly bars** 2014–2021, the paper's period. The mirror has no tick data, so
 # what pre-averaging does to *ticks* is shown on simulated ticks only.
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "hide-input"]
 profile = "quick"  # quick or full
 data_source = "mirror"  # mirror: real data (VOLREP_DATA_DIR or download); sim: simulated data instead
 seed = 0
@@ -36,7 +37,7 @@ sim_days = None  # days of simulated ticks (None: the profile's value)
 sim_trades_per_day = None  # simulated trades per day (None: the profile's value)
 theta = 0.4  # pre-averaging window constant, k_n is theta times the root of n rounded; the paper uses 0.4
 
-# %%
+# %% tags=["hide-input"]
 import numpy as np
 import pandas as pd
 import matplotlib.pyplot as plt
@@ -46,20 +47,107 @@ from volrep import config, data, papers, report, rv, sim, verdicts
 from volrep.chapters import rv_signature
 
 settings = config.chapter_settings("02_rv_signature", profile, sim_days=sim_days, sim_trades_per_day=sim_trades_per_day)
-rng = config.seed_everything(seed)
+config.seed_everything(seed)
 report.use_style()
 pd.set_option("display.float_format", "{:.4g}".format)
 DAYS = rv.PERIODS_PER_YEAR["crypto"]
 settings
 
 # %% [markdown]
+# ## The measures
+#
+# **Realized variance.** Prices are sampled on a calendar grid of step $\Delta$ by the previous-tick rule: the
+# price at grid point $s$ is the last price at or before $s$. The $n_t(\Delta)$ grid returns of day $t$,
+# $r_{t,i} = \log P(s_{t,i} + \Delta) - \log P(s_{t,i})$, give the realized variance of Huang et al.'s eq. (1)
+# {cite:p}`andersen2003,barndorff2002`:
+#
+# $$
+# RV_t(\Delta) = \sum_{i=1}^{n_t(\Delta)} r_{t,i}^2 .
+# $$ (ch02-rv)
+#
+# Without noise, $RV_t(\Delta)$ tends to the integrated variance $IV_t = \int_t \sigma_s^2\, ds$ of day $t$ as
+# $\Delta \to 0$; on tick data the "original" RV of Table 4 is {eq}`ch02-rv` over every tick return.
+#
+# **Signature plot.** The average of {eq}`ch02-rv` over the $D$ days of the sample, at each sampling step, with the
+# percent change from one step to the next (the two columns of Table 3; {cite:t}`andersen2000`):
+#
+# $$
+# \overline{RV}(\Delta) = \frac{1}{D} \sum_{t=1}^{D} RV_t(\Delta), \qquad
+# \text{change}(\Delta_k) = 100 \left( \frac{\overline{RV}(\Delta_k)}{\overline{RV}(\Delta_{k-1})} - 1 \right).
+# $$ (ch02-signature)
+#
+# If the observed log price is the efficient one plus i.i.d. noise, $\log P = X + u$ with $\operatorname{Var} u =
+# \omega^2$ independent of $X$, every return carries the difference of two noise terms, whatever its length, and
+# (as long as consecutive grid points fall on different trades)
+#
+# $$
+# \mathbb{E}\bigl[RV_t(\Delta)\bigr] \approx IV_t + 2\, n_t(\Delta)\, \omega^2 :
+# $$ (ch02-noise)
+#
+# the bias grows with the number of returns, so the signature plot falls as sampling coarsens and is flat at the
+# average IV without noise {cite:p}`zhang2005,hansen2006`.
+#
+# **Pre-averaging** {cite:p}`jacod2009,podolskij2009` (Huang et al. eq. 2–3, implemented by
+# `volrep.rv.preaveraged_rv`). Within each calendar interval (10 minutes or a day), take the $n$ tick returns
+# $r_1, \dots, r_n$ (the first starts from the last price of the previous interval) and the window
+#
+# $$
+# k_n = \left\lfloor \theta \sqrt{n} + \tfrac12 \right\rfloor ,
+# $$ (ch02-kn)
+#
+# Huang et al.'s $[\theta\sqrt{n}]$ read as rounding to the nearest integer, which their footnote 10 implies
+# ($\theta = 0.4$, $n = 600$: $9.80 \to 10$; R `highfrequency` takes the floor, with $\theta = 0.8$). The
+# pre-averaged returns weight $k_n - 1$ consecutive returns with the tent $g(x) = \min(x, 1 - x)$:
+#
+# $$
+# \bar r_j = \sum_{i=1}^{k_n - 1} g\!\left(\frac{i}{k_n}\right) r_{j+i}, \qquad j = 0, \dots, n - k_n .
+# $$ (ch02-pa-return)
+#
+# (Huang et al.'s eq. 2 prints the upper limit as $n$; the weight vanishes at $i = k_n$ and turns negative beyond.)
+# Their eq. (3) is the plain sum $\sum_j \bar r_j^{\,2}$. Each $\bar r_j^{\,2}$ carries the local variance times the sum
+# of squared weights, so that sum is not on the scale of the IV; we divide by the sum of squared weights,
+#
+# $$
+# \widehat{RV}^{PA} = \frac{1}{k_n \psi_2^{(k_n)}} \sum_{j=0}^{n-k_n} \bar r_j^{\,2}, \qquad
+# k\,\psi_2^{(k)} = \sum_{i=1}^{k-1} g\!\left(\frac{i}{k}\right)^{2} =
+# \begin{cases} (k^2 + 2)/(12k) & k \text{ even}, \\ (k^2 - 1)/(12k) & k \text{ odd}, \end{cases}
+# $$ (ch02-pa-rv)
+#
+# with $\psi_2^{(k)} \to \int_0^1 g^2 = 1/12$. Without noise {eq}`ch02-pa-rv` estimates the IV carried by the
+# $n - k_n + 1$ windows, which span every return but the last $k_n - 1$ at full weight. An interval with $k_n < 2$
+# (fewer than 15 tick returns at $\theta = 0.4$) cannot be pre-averaged and is reported as missing. Under i.i.d.
+# noise {eq}`ch02-pa-rv` is still biased, by
+#
+# $$
+# \frac{(n - k_n + 1)\, \psi_1^{(k_n)}}{k_n^2\, \psi_2^{(k_n)}}\, \omega^2 \;\approx\;
+# \frac{\psi_1}{\theta^2 \psi_2}\, \omega^2 = \frac{12\, \omega^2}{\theta^2}, \qquad
+# \psi_1^{(k)} = k \sum_{i=0}^{k-1} \left( g\!\left(\tfrac{i+1}{k}\right) - g\!\left(\tfrac{i}{k}\right) \right)^2
+# = \frac{2 \lfloor k/2 \rfloor}{k},
+# $$ (ch02-pa-noise)
+#
+# using $k_n^2 \approx \theta^2 n$ and the limits $\psi_1 = \int_0^1 g'^2 = 1$, $\psi_2 = 1/12$: a bias per
+# interval that does not shrink with the number of ticks, paid once a day by daily pre-averaging and once per
+# interval by 10-minute pre-averaging. The bias-corrected estimator (`bias_correction=True`) estimates the noise
+# variance by $\hat\omega^2 = \sum_i r_i^2 / (2n)$ and subtracts the bias:
+#
+# $$
+# \widehat{RV}^{PA,\,bc} = \widehat{RV}^{PA} - \frac{n - k_n + 1}{n}\,
+# \frac{\psi_1^{(k_n)}}{2 k_n^2\, \psi_2^{(k_n)}} \sum_{i=1}^{n} r_i^2 ,
+# $$ (ch02-pa-bc)
+#
+# which, with $n - k_n + 1 \approx n$, is the correction of {cite:t}`jacod2009` and {cite:t}`hautsch2013`. Because
+# $\sum_i r_i^2$ also holds the IV, the correction removes about $\psi_1 / (2 k_n^2 \psi_2) \approx 6/k_n^2$ of
+# it: it pays only where noise dominates the tick returns, and it can make an estimate negative (nothing is
+# clipped).
+
+# %% [markdown]
 # ## Data
 #
-# The simulated market: rough log-volatility (RFSV, H = 0.1) around 70 % a year, Poisson trades around the
-# clock, i.i.d. microstructure noise on the log price and rounding to one cent. Its `integrated_variance` is the
-# truth every estimator is judged against.
+# The simulated market: rough log-volatility (RFSV of {cite:t}`gatheral2018`, H = 0.1) around 70 % a year,
+# Poisson trades around the clock, i.i.d. microstructure noise on the log price and rounding to one cent. Its
+# `integrated_variance` is the truth every estimator is judged against.
 
-# %%
+# %% tags=["hide-input"]
 market = sim.simulate_ticks(settings["sim_days"], seed=seed, trades_per_day=settings["sim_trades_per_day"])
 ticks = market.ticks
 true_iv = market.integrated_variance("1D")
@@ -87,7 +175,7 @@ else:
     fig1_day = pd.Timestamp("2021-12-31")  # the day of the paper's Fig. 1
 display(Markdown(report.provenance_markdown(sources)))
 
-# %%
+# %% tags=["hide-input"]
 # NBVAL_CHECK_OUTPUT
 print(f"simulated: {len(ticks):,} ticks over {settings['sim_days']} days, "
       f"mean true IV {true_iv.mean():.3e}/day = {np.sqrt(true_iv.mean() * DAYS):.1%} a year")
@@ -97,11 +185,12 @@ print(f"binance: {len(binance):,} 1-minute bars {binance.index[0]:%Y-%m-%d}..{bi
 # %% [markdown]
 # ## Signature plots (Table 3)
 #
-# Average daily RV against the sampling frequency. Noise adds about 2ω² to the expected squared return of
-# every interval, whatever its length, so at fine sampling RV is biased upward and the curve falls as the
-# sampling gets coarser; without noise it is flat at the average IV. Bars enter as observations of their close
-# (at `close_time` for Binance), sampled on the calendar grid by the previous-tick rule; a minute missing in an
-# outage leaves the previous close in force, so the outage's move lands in the first return after it.
+# Average daily RV against the sampling frequency, {eq}`ch02-signature`. Noise adds about 2ω² to the expected
+# squared return of every interval, whatever its length ({eq}`ch02-noise`), so at fine sampling RV is biased upward
+# and the curve falls as the sampling gets coarser; without noise it is flat at the average IV. Bars enter as
+# observations of their close (at `close_time` for Binance), sampled on the calendar grid by the previous-tick
+# rule; a minute missing in an outage leaves the previous close in force, so the outage's move lands in the first
+# return after it.
 
 # %%
 sim_freqs = ["1s", "5s", "15s", "30s", "1min", "2min", "5min", "10min", "15min", "30min", "60min"]
@@ -113,7 +202,7 @@ sim_pa_10min_bc = rv.preaveraged_rv(ticks["timestamp"], ticks["price"], "10min",
                                     bias_correction=True)
 sim_sig
 
-# %%
+# %% tags=["hide-input"]
 # NBVAL_CHECK_OUTPUT
 print("RV / IV at 1s, 1min, 10min, 60min:", sim_sig.set_index("frequency").loc[["1s", "1min", "10min", "60min"], "rv_over_iv"].round(3).tolist())
 print(f"pre-averaged daily RV / IV: {sim_pa_daily['rv'].mean() / true_iv.mean():.3f}")
@@ -123,13 +212,14 @@ print(f"sum of 10-min pre-averaged RV / IV: {sim_pa_10min['rv'].sum() / true_iv.
 
 # %% [markdown]
 # Pre-averaging over a **day** removes the noise bias. Over **10-minute** intervals with θ = 0.4 it does not:
-# the noise bias of each interval is about 12ω²/θ² whatever the number of ticks (k_n grows with √n), so it
-# is paid 144 times a day. The bias-corrected estimator removes it — the paper does not say it used one.
+# the noise bias of each interval is about 12ω²/θ² whatever the number of ticks ({eq}`ch02-pa-noise`; k_n grows
+# with √n), so it is paid 144 times a day. The bias-corrected estimator {eq}`ch02-pa-bc` removes it — the paper
+# does not say it used one.
 #
 # On the real data, Binance's minutes give the paper's whole frequency grid, 1 to 60 minutes (and 2 and 4 hours
 # beyond it); Kraken's hours give 60 minutes and coarser over the paper's years.
 
-# %%
+# %% tags=["hide-input"]
 paper_t3 = papers.huang_table3()
 bar_freqs = list(paper_t3["frequency"]) + ["2h", "4h"]
 bt, bp = rv.bar_observations(binance)
@@ -143,12 +233,12 @@ signatures = pd.concat({"paper (Bitstamp 2014-2021)": paper_t3.set_index("freque
                         "kraken 2014-2021": kraken_sig.set_index("frequency")}, axis=1).reindex(bar_freqs)
 signatures
 
-# %%
+# %% tags=["hide-input"]
 # NBVAL_CHECK_OUTPUT
 print("binance 2018-2021, average daily RV at the paper's frequencies:")
 print(binance_sig.set_index("frequency")[["average_rv", "pct_change"]].round({"average_rv": 6, "pct_change": 2}).to_string())
 
-# %%
+# %% tags=["hide-input"]
 fig, axes = plt.subplots(1, 2, figsize=(11, 4))
 minutes = lambda freqs: pd.to_timedelta(pd.Series(list(freqs))).dt.total_seconds().to_numpy() / 60
 axes[0].semilogx(minutes(sim_sig["frequency"]), sim_sig["average_rv"], "o-", label="RV of noisy prices")
@@ -172,7 +262,7 @@ fig.tight_layout()
 # from 5 to 10 minutes, where the steepest fall ends, and how flat it is past 10 minutes — and gets a verdict
 # on Binance's minutes (effects and directions; another exchange, whose noise is its own).
 
-# %%
+# %% tags=["hide-input"]
 t3_claims = rv_signature.table3_claims(paper_t3, {"binance": binance_sig, "kraken": kraken_sig}, periods)
 t3_claims += rv_signature.signature_shape_claims(paper_t3, binance_sig, "binance", periods["binance"])
 report.claims_frame(t3_claims)
@@ -180,11 +270,18 @@ report.claims_frame(t3_claims)
 # %% [markdown]
 # ## Original versus pre-averaged returns (Table 4)
 #
-# Table 4 annualises the 10-minute RV by 144 × 365 and the daily RV by 365. "Original" is the RV of all tick
-# returns (here: of every simulated trade, or of every Binance 1-minute return); "pre-averaged" applies
-# eq. (2)–(3) within each interval, with k_n = [θ√n] (n = 600 ticks gives k_n = 10, footnote 10). Eq. (3) as
-# printed omits the normalising constant 1/(k_n ψ₂); we use the normalised estimator (it targets the IV), and
-# show the literal version beside it. What one price a minute allows:
+# Table 4 annualises the 10-minute RV by 144 × 365 and the daily RV by 365, and we read an annualised RV back as
+# the daily volatility it implies:
+#
+# $$
+# RV^{\text{ann}} = 144 \cdot 365 \cdot RV_{10\,\text{min}} \;\text{ or }\; 365 \cdot RV_{1\,\text{D}}, \qquad
+# \sigma_{\text{daily}} = 100 \sqrt{RV^{\text{ann}} / 365}\ \%.
+# $$ (ch02-annualise)
+#
+# "Original" is the RV {eq}`ch02-rv` of all tick returns (here: of every simulated trade, or of every Binance
+# 1-minute return); "pre-averaged" applies eq. (2)–(3) within each interval, with the window {eq}`ch02-kn`.
+# Eq. (3) as printed omits the normalising constant $1/(k_n \psi_2^{(k_n)})$; we use the normalised estimator
+# {eq}`ch02-pa-rv` (it targets the IV), and show the literal version beside it. What one price a minute allows:
 
 # %%
 binance_pa = rv.preaveraged_rv(bt, bp, "1D", theta=theta, details=True, **windows["binance all"])
@@ -194,7 +291,7 @@ n_10min, n_1d = int(binance_pa10["n_returns"].median()), int(binance_pa["n_retur
 k_10min = int(rv.preaveraging_window(n_10min, theta))
 display(Markdown(rv_signature.minute_preaveraging_caveat(theta, {"10min": n_10min, "1D": n_1d})))
 
-# %%
+# %% tags=["hide-input"]
 t4_ours = rv_signature.summary_table({
     ("sim 10min", "original"): sim_pa_10min["rv_ticks"] * 144 * DAYS,
     ("sim 10min", "pre-averaged"): sim_pa_10min["rv"] * 144 * DAYS,
@@ -213,10 +310,10 @@ t4_ours.round(3)
 # %% [markdown]
 # Paper (Bitstamp ticks 2014–2021):
 
-# %%
+# %% tags=["hide-input"]
 t4_paper
 
-# %%
+# %% tags=["hide-input"]
 # NBVAL_CHECK_OUTPUT
 paper_mean = t4_paper.loc["mean", ("1D", "original")]
 binance_mean = float(t4_ours.loc["mean", ("binance 1D", "original (1-min returns)")])
@@ -230,7 +327,7 @@ print(f"binance n per day {n_1d}, k_n = {int(binance_pa['k_n'].median())}; n per
 # %% [markdown]
 # ### Table 4: paper versus ours
 
-# %%
+# %% tags=["hide-input"]
 paper_max = float(t4_paper.loc["max", ("1D", "original")])
 paper_pa_mean = float(t4_paper.loc["mean", ("1D", "pre-averaged")])
 display(Markdown(
@@ -242,7 +339,7 @@ display(Markdown(
     f"{float(t4_ours.loc['max', ('binance 1D', 'original (1-min returns)')]):.3g}. The levels are another quantity (ticks "
     f"against minutes); what can carry over is the direction — does pre-averaging lower the mean and the extremes?"))
 
-# %%
+# %% tags=["hide-input"]
 sim_max_cut = 100 * (1 - t4_ours.loc["max", ("sim 10min", "pre-averaged")] / t4_ours.loc["max", ("sim 10min", "original")])
 paper_max_cut = 100 * (1 - t4_paper.loc["max", ("10min", "pre-averaged")] / t4_paper.loc["max", ("10min", "original")])
 sim_bias = sim_pa_daily["rv"].mean() / true_iv.mean()
@@ -271,7 +368,7 @@ report.claims_frame(t4_claims)
 # 10-minute intervals one price a minute leaves nothing to pre-average (k_n above), so only the daily panel of
 # the paper's figure has a Binance counterpart.
 
-# %%
+# %% tags=["hide-input"]
 last_day = sim_end - pd.Timedelta(days=1)
 day_ticks = ticks[ticks["timestamp"] >= last_day]
 tick_ret = np.log(day_ticks["price"]).diff().dropna()
@@ -296,7 +393,7 @@ fig.tight_layout()
 # %% [markdown]
 # ## What we found
 
-# %%
+# %% tags=["hide-input"]
 by_id = {c.id: c for c in t3_claims + t4_claims}
 sig_p = paper_t3.set_index("frequency")["average_rv"]
 sig_b = binance_sig.set_index("frequency")["average_rv"].reindex(sig_p.index)
@@ -337,7 +434,7 @@ display(Markdown("\n".join([
     f"cuts the largest annualised 10-minute RV by {sim_max_cut:.0f} % (paper {paper_max_cut:.0f} %).",
 ])))
 
-# %%
+# %% tags=["hide-input"]
 claims = t3_claims + t4_claims
 results_path = report.write_results("02_rv_signature", profile, {"data_source": data_source, "sources": sources, "theta": theta}, claims)
 print(results_path.name)

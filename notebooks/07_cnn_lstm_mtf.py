@@ -16,9 +16,9 @@
 # %% [markdown]
 # # LSTM and CNN-LSTM on Markov Transition Field images of intraday realized volatility
 #
-# Huang, Sangiorgi & Urquhart (2024, §4.1–4.4, §5.2) forecast bitcoin's daily realized variance 1 to 60 days
-# ahead with an LSTM fed the previous day's 144 ten-minute RVs (eq. 5), and with a CNN-LSTM (Fig. 2) that adds a
-# Markov Transition Field (MTF) image of that sequence, blurred to smaller sizes. Their claims:
+# {cite:t}`huang2024` (§4.1–4.4, §5.2) forecast bitcoin's daily realized variance 1 to 60 days ahead with an LSTM
+# fed the previous day's 144 ten-minute RVs (eq. 5), and with a CNN-LSTM (Fig. 2) that adds a Markov Transition
+# Field (MTF) image of that sequence, blurred to smaller sizes. Their claims:
 #
 # * **Table 6.** HAR is best one day ahead (the networks are 7–10 % worse); from 7 days on the CNN-LSTMs beat
 #   HAR and the plain LSTM, best by **9.77 %** at 7 days (MTF-6).
@@ -31,7 +31,7 @@
 # of that size seed noise and test-set selection alone produce, and check the method on simulated ticks whose
 # true variance is known.
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "hide-input"]
 profile = "quick"  # quick or full
 data_source = "mirror"  # mirror: real data (VOLREP_DATA_DIR or download); sim: simulated ticks instead
 seed = 0
@@ -47,13 +47,13 @@ study_horizons = None  # horizons of the selection study and of the robustness s
 study_cnn = None  # also run the MTF-16 CNN-LSTM in the selection study and the robustness splits (not only the LSTM on HAR's inputs)
 sim_days = None  # days of simulated ticks for the known-truth section (144 ten-minute intervals a day)
 
-# %%
+# %% tags=["hide-input"]
 import numpy as np
 import pandas as pd
 import matplotlib.pyplot as plt
 from IPython.display import Markdown, display
 
-from volrep import capability, config, papers, report, store, targets, verdicts
+from volrep import capability, config, papers, report, store, targets, units, verdicts
 from volrep.chapters import baselines as ch4
 from volrep.chapters import cnn_lstm_mtf as ch
 from volrep.models import garch, mtf
@@ -62,7 +62,7 @@ settings = config.chapter_settings("07_cnn_lstm_mtf", profile, epochs=epochs, ho
                                    headline_seeds=headline_seeds, mtf_sizes=mtf_sizes, full_size_finest=full_size_finest,
                                    selection_grid=selection_grid, study_horizons=study_horizons, study_cnn=study_cnn,
                                    sim_days=sim_days, robust_freqs=robust_freqs)
-rng = config.seed_everything(seed)
+config.seed_everything(seed)
 report.use_style()
 pd.set_option("display.float_format", "{:.4g}".format)
 HORIZONS = tuple(settings["horizons"])
@@ -82,7 +82,14 @@ print(f"device: {config.device()}; {EPOCHS} epochs; seeds {SEEDS}, headline seed
 # day's ten-minute intervals. With one price a minute there is too little inside a 10-minute interval for
 # pre-averaging to do what it does on ticks (chapter 02), so an interval's RV is its plain squared return. The daily
 # RV — HAR's input and everyone's target — is the day's sum of squared 10-minute returns, and the target is the RV
-# of day t + h (the convention of chapter 04). To see the method where the truth is known, we also simulate ticks
+# of day t + h (the convention of chapter 04). With $r_{t,j}$ the return of the $j$-th of the day's $L$ intervals,
+#
+# $$
+# x_t = \bigl(r_{t,1}^2, \dots, r_{t,L}^2\bigr), \qquad RV_t = \sum_{j=1}^{L} r_{t,j}^2, \qquad
+# \widehat{RV}_{t+h} = F_h(x_t),
+# $$ (ch07-input)
+#
+# the paper's eq. (5) with $L = 144$ ten-minute intervals. To see the method where the truth is known, we also simulate ticks
 # (rough volatility, microstructure noise, tick rounding) and pre-average them exactly as the paper does; the last
 # section runs the headline networks there, judged against the true integrated variance.
 #
@@ -90,7 +97,7 @@ print(f"device: {config.device()}; {EPOCHS} epochs; seeds {SEEDS}, headline seed
 # on the same inputs and images as the paper's. Its RMSE levels (in "basis points" it does not define) have no
 # counterpart.
 
-# %%
+# %% tags=["hide-input"]
 sim_design, sim_returns, sim_source = ch.simulated_design(settings["sim_days"], seed)
 if data_source == "sim":
     design, returns, sources = sim_design, sim_returns, [sim_source]
@@ -99,16 +106,17 @@ else:
     design, returns, binance_source = ch.binance_minute_design()
     main_freq, finer, coarser, extra, asset = "10min", ("5min",), ("30min", "1h"), tuple(settings["robust_freqs"]), "binance"
     sources = [binance_source, sim_source]
+variant = "sim" if asset == "sim" else "proper"  # every claim and stored forecast of this run carries it
 split = targets.named_split(design.daily_rv.index, "huang_90_10")
 display(Markdown(report.provenance_markdown(sources)))
 
-# %%
+# %% tags=["hide-input"]
 # NBVAL_CHECK_OUTPUT
 d_rv = design.daily_rv
 print(f"{asset}: {len(d_rv)} days {d_rv.index[0]:%Y-%m-%d} to {d_rv.index[-1]:%Y-%m-%d}, train to {split.train_end:%Y-%m-%d}, "
       f"{len(split.dates('test'))} test days; intervals per day: "
       + ", ".join(f"{f}: {x.shape[1]}" for f, x in design.intraday.items()))
-print(f"mean daily RV {d_rv.mean() * 1e4:.2f} bp, median {d_rv.median() * 1e4:.2f} bp, max {d_rv.max() * 1e4:.1f} bp; "
+print(f"mean daily RV {units.to_bp(d_rv.mean()):.2f} bp, median {units.to_bp(d_rv.median()):.2f} bp, max {units.to_bp(d_rv.max()):.1f} bp; "
       f"training origins without {ch.HISTORY_DAYS} days of history (left out of every network): "
       f"{len(split.origins('train', 1)) - len(design.usable_origins(split.origins('train', 1)))}")
 print(f"test RV above the training maximum (a sigmoid network cannot forecast it): "
@@ -130,18 +138,36 @@ display(Markdown(
 # %% [markdown]
 # ## What the networks see: the Markov Transition Field
 #
-# Each intraday RV of the day is put into one of Q = 4 quantile bins of that day; W is the 4 × 4 matrix of
-# transition frequencies between consecutive bins, and the image M[i, j] = W[bin of i, bin of j] (Wang & Oates
-# 2015; Huang eq. 4). Blurring averages M over blocks (§4.1.1). `volrep.models.mtf` equals
-# `pyts.image.MarkovTransitionField` (tested) and is benchmarked in `benchmarks/bench_mtf.py`.
+# The MTF of {cite:t}`wang2015encoding` (also {cite:t}`wang2015imaging`; Huang eq. 4) turns a sequence
+# $x_1, \dots, x_n$ into an $n \times n$ image of transition probabilities. Each value goes to one of $Q = 4$ quantile
+# bins of its own sequence, $q(x_i) \in \{1, \dots, Q\}$ (edges at the sequence's 25th, 50th and 75th
+# percentiles); $W$ is the $Q \times Q$ matrix of first-order transition frequencies between the bins of consecutive
+# values; and pixel $(i, j)$ is the probability of moving from the bin of $x_i$ to the bin of $x_j$:
+#
+# $$
+# W_{pq} = \frac{\#\{i < n : q(x_i) = p,\ q(x_{i+1}) = q\}}{\#\{i < n : q(x_i) = p\}}, \qquad
+# M_{ij} = W_{q(x_i),\, q(x_j)}, \qquad i, j = 1, \dots, n,
+# $$ (ch07-mtf)
+#
+# so that every row of $W$ sums to one (a bin never left has a zero row). The paper's blurring (§4.1.1) averages
+# $M$ over non-overlapping $b \times b$ blocks, $b = n / S$, for an $S \times S$ image:
+#
+# $$
+# \tilde M_{JK} = \frac{1}{b^2} \sum_{i \in B_J} \sum_{j \in B_K} M_{ij}, \qquad
+# B_J = \{(J-1)b + 1, \dots, Jb\}, \quad J, K = 1, \dots, S,
+# $$ (ch07-blur)
+#
+# which is why the sizes are the divisors of the day's number of intervals. `volrep.models.mtf` equals
+# `pyts.image.MarkovTransitionField` {cite:p}`faouzi2020pyts` with $Q = 4$ passed explicitly (tested; pyts'
+# default is 8) and is benchmarked in `benchmarks/bench_mtf.py`.
 
-# %%
+# %% tags=["hide-input"]
 train_days = split.dates("train")
 example = d_rv.loc[train_days].sub(d_rv.loc[train_days].median()).abs().idxmin()  # the median training day
 x_day = design.intraday[main_freq].loc[example].to_numpy()[None, :]
 per_day = x_day.shape[1]
 fig, axes = plt.subplots(1, 5, figsize=(15, 3.2))
-axes[0].plot(np.arange(per_day), x_day[0] * 1e4, lw=0.8)
+axes[0].plot(np.arange(per_day), units.to_bp(x_day[0]), lw=0.8)
 axes[0].set(title=f"{main_freq} RV on {example:%Y-%m-%d}", xlabel="interval", ylabel="bp")
 for ax, size in zip(axes[1:4], (per_day, 16, 4)):
     ax.imshow(mtf.markov_transition_field(x_day, image_size=size)[0], cmap="viridis", vmin=0, vmax=1)
@@ -154,12 +180,27 @@ fig.tight_layout()
 # %% [markdown]
 # ## Benchmarks
 #
-# HAR on daily RV (1-, 7- and 30-day means, as in chapter 04), GARCH(1, 1) on daily returns (estimated once on the
-# training part), and — not in the paper — the mean of the training targets, the forecast of a network that has
-# learned nothing. In the paper's Table 6 every CNN-LSTM has the same 14-day RMSE to the second decimal
+# HAR {cite:p}`corsi2009` on daily RV with the paper's 1-, 7- and 30-day means, as in chapter 04,
+#
+# $$
+# \widehat{RV}_{t+h} = \beta_0^{(h)} + \beta_d^{(h)} RV_t + \beta_w^{(h)}\, \tfrac17 \sum_{i=0}^{6} RV_{t-i}
+# + \beta_m^{(h)}\, \tfrac{1}{30} \sum_{i=0}^{29} RV_{t-i}
+# $$ (ch07-har)
+#
+# by OLS for each horizon $h$; GARCH(1, 1) {cite:p}`bollerslev1986` on daily log returns with a constant mean and
+# normal errors, estimated once on the training part,
+#
+# $$
+# r_t = \mu + \varepsilon_t, \quad \varepsilon_t = \sigma_t z_t, \quad
+# \sigma_t^2 = \omega + \alpha\, \varepsilon_{t-1}^2 + \beta\, \sigma_{t-1}^2, \qquad
+# \sigma^2_{t+h \mid t} = \bar\sigma^2 + (\alpha + \beta)^{h-1} \bigl(\sigma^2_{t+1 \mid t} - \bar\sigma^2\bigr),
+# $$ (ch07-garch)
+#
+# with $\bar\sigma^2 = \omega / (1 - \alpha - \beta)$, its $h$-day-ahead variance forecasting $RV_{t+h}$; and — not in
+# the paper — the mean of the training targets, the forecast of a network that has learned nothing. In the paper's Table 6 every CNN-LSTM has the same 14-day RMSE to the second decimal
 # (317.04–317.08) and nearly the same 60-day RMSE: the signature of networks whose forecast barely moves.
 
-# %%
+# %% tags=["hide-input"]
 truth = design.truth
 actual = {h: targets.horizon_target(truth, h).loc[split.origins("test", h)] for h in HORIZONS}
 benchmarks = {
@@ -171,13 +212,28 @@ benchmarks = {
 # %% [markdown]
 # ## Training the networks
 #
+# The LSTM (§4.2.1) is one layer of the cell {eq}`ch05-lstm` of chapter 05 read by one sigmoid neuron, as in
+# {cite:t}`fischer2018`; the CNN-LSTM (§4.2.3, Fig. 2; after {cite:t}`vidal2020`) sets a small CNN on the image
+# $\tilde M_t$ of {eq}`ch07-blur` beside it and joins the two:
+#
+# $$
+# \hat y^{\text{LSTM}}_{t} = \sigma\bigl(w^\top \tilde h_T + b\bigr), \qquad
+# \hat y^{\text{CNN-LSTM}}_{t} = \sigma\bigl(w^\top [\, u_t ; \tilde h_T \,] + b\bigr), \qquad
+# u_t = \operatorname{ReLU}\Bigl(A \operatorname{vec}\bigl(\operatorname{MaxPool}(\operatorname{ReLU}(K * \tilde M_t))\bigr) + a\Bigr),
+# $$ (ch07-cnn-lstm)
+#
+# with $\tilde h_T$ the LSTM's last hidden state over the sequence $x_t$ after dropout (rate 0.2), $K *$ a
+# convolution with 3 × 3 filters and $\sigma$ the logistic function. The output lies in $(0, 1)$, so the target is
+# min–max scaled on the training origins, $\tilde y = (y - y_{\min}) / (y_{\max} - y_{\min})$, and forecasts are
+# mapped back to RV: a test value above the training maximum cannot be forecast.
+#
 # Every network of Tables 6, 7, 9 and 10 is trained once per seed with the same configuration — batch 64 and 10
-# LSTM units, fixed before any result was seen — for `epochs` epochs (the paper: 200) with Adam at 1e-3, no early
-# stopping and the last weights kept (§4.4, footnote 20), on the training part (90 %). Targets and sequence inputs
-# are min–max scaled on the training origins; the sigmoid output starts at the training mean (not in the paper:
-# see `volrep.models.nets.start_sigmoid_at`) and is mapped back to RV. The CNN (8 filters of 3 × 3, max-pooling
-# to 4 × 4, 16 features) is our choice: the paper names the layers but not their sizes. The headline networks
-# get more seeds. A table row is the forecast averaged over seeds.
+# LSTM units, fixed before any result was seen — for `epochs` epochs (the paper: 200) on the mean squared error with
+# Adam {cite:p}`kingma2015adam` at 1e-3, no early stopping and the last weights kept (§4.4, footnote 20), on the
+# training part (90 %). Sequence inputs are min–max scaled on the training origins too; the sigmoid output starts
+# at the training mean (not in the paper: see `volrep.models.nets.start_sigmoid_at`). The CNN (8 filters of 3 × 3,
+# max-pooling to 4 × 4, 16 features) is our choice: the paper names the layers but not their sizes. The headline
+# networks get more seeds. A table row is the forecast averaged over seeds.
 
 # %% tags=["hide-input"]
 full_settings = config.CHAPTER_SETTINGS["07_cnn_lstm_mtf"]["full"]
@@ -190,7 +246,7 @@ display(Markdown(
     f"{full_settings['seeds']} seeds, the {len(papers.HUANG_GRID['batch_size'])} × {len(papers.HUANG_GRID['neurons'])} "
     f"grid in the selection study); the README gives its findings and its cost."))
 
-# %%
+# %% tags=["hide-input"]
 specs = ch.table_specs(main_freq, settings["mtf_sizes"], coarser, finer, full_size_finest=settings["full_size_finest"],
                        extra=extra)
 headline = [ch.NetSpec(main_freq), ch.NetSpec(main_freq, "intraday", 16), ch.NetSpec("HAR")]
@@ -207,11 +263,15 @@ print(f"{len(runs)} networks trained in {run_table['seconds'].sum():.0f} s")
 # %% [markdown]
 # ## Table 6: 10-minute RV, LSTM and CNN-LSTM by MTF size
 #
-# RMSE (daily RV in basis points, 10⁻⁴) and relative forecasting power against HAR, eq. (9), in percent
-# (positive: better than HAR).
+# RMSE (daily RV in basis points, 10⁻⁴) and the relative forecasting power against HAR, the paper's eq. (9), in
+# percent (positive: better than HAR):
+#
+# $$
+# \mathrm{RFP} = 100 \Bigl(1 - \frac{\mathrm{RMSE}_{\text{model}}}{\mathrm{RMSE}_{\text{HAR}}}\Bigr).
+# $$ (ch07-rfp)
 
-# %%
-views = {t: pd.concat({"RMSE (bp)": rmse.loc[rows] * 1e4, "relative power (%)": relative.loc[rows]}, axis=1).round(2)
+# %% tags=["hide-input"]
+views = {t: pd.concat({"RMSE (bp)": units.to_bp(rmse.loc[rows]), "relative power (%)": relative.loc[rows]}, axis=1).round(2)
          for t, rows in ((t, ["HAR", *[s.label for s in table], "GARCH(1, 1)", "training mean"]) for t, table in specs.items())}
 views["6"]
 
@@ -221,11 +281,11 @@ views["6"]
 # %%
 papers.huang_neural_table(6).round(2)
 
-# %%
+# %% tags=["hide-input"]
 # NBVAL_CHECK_OUTPUT
 print("training mean vs HAR (%):", relative.loc["training mean"].round(1).tolist())
 
-# %%
+# %% tags=["hide-input"]
 # trained networks: checked within tolerance (volrep.regression), not digit by digit
 comparisons = {t: ch.paper_vs_ours(papers.huang_neural_table(int(t)), relative, specs[t]) for t in specs}
 print("Table 6, ours (% vs HAR):")
@@ -237,7 +297,7 @@ print(relative.loc[[s.label for s in specs["6"]]].round(1).to_string())
 # An LSTM given HAR's three inputs as one step of three features (the paper does not say how it fed them), and
 # CNN-LSTMs that add the MTF of the past 7 or 30 daily RVs.
 
-# %%
+# %% tags=["hide-input"]
 views["7"]
 
 # %%
@@ -252,10 +312,10 @@ papers.huang_neural_table(7)["relative_pct"].round(2)
 # pixel per interval of the day (the 10- and 5-minute ones, the costliest networks, only when `full_size_finest`),
 # beside the MTF-7 and MTF-30 networks of Table 7.
 
-# %%
+# %% tags=["hide-input"]
 pd.concat({"Table 9": views["9"], "Table 10": views["10"]})
 
-# %%
+# %% tags=["hide-input"]
 pd.concat({"Table 9": papers.huang_neural_table(9)["relative_pct"], "Table 10": papers.huang_neural_table(10)["relative_pct"]}).round(2)
 
 # %% [markdown]
@@ -269,7 +329,7 @@ pd.concat({"Table 9": papers.huang_neural_table(9)["relative_pct"], "Table 10": 
 #
 # The paper's networks end in a sigmoid; the same check with a linear output shows what that choice costs.
 
-# %%
+# %% tags=["hide-input"]
 checks = {(f, out): capability.capability_check(f, profile=profile, epochs=EPOCHS, seed=seed, output=out)
           for f in ("huang_lstm", "huang_cnn_lstm") for out in ("sigmoid", "linear")}
 capable = all(c.passed for (f, out), c in checks.items() if out == "sigmoid")  # the chapter's networks
@@ -283,17 +343,22 @@ for (f, out), c in checks.items():
 # Each network with a counterpart in the paper: its relative power is an effect against HAR, judged by the
 # rule `effect` of `volrep.verdicts` (same sign and close: reproduced; same sign within a factor 2: partly; an
 # opposite sign: not reproduced). A network the paper prints in two tables is judged once, under the first.
+# First the paper's relative power {eq}`ch07-rfp` beside ours, network by network and horizon by horizon, for every
+# network with a counterpart in the paper (`volrep.chapters.cnn_lstm_mtf.paper_vs_ours`, by table):
 
-# %%
+# %% tags=["hide-input"]
+pd.concat(comparisons, names=["table"]).round(2)
+
+# %% tags=["hide-input"]
 table_claims, claimed = [], {}
 learning = {label: flag or not capable for label, flag in ch.still_learning_by_label(runs).items()}
 for t, comparison in comparisons.items():
-    table_claims += ch.relative_claims(comparison, table_id=t, source=asset, variant="sim" if asset == "sim" else "proper",
+    table_claims += ch.relative_claims(comparison, table_id=t, source=asset, variant=variant,
                                        claimed=claimed, provisional=learning)
 table_verdicts = report.claims_frame(table_claims)
 table_verdicts
 
-# %%
+# %% tags=["hide-input"]
 # trained networks: checked within tolerance (volrep.regression), not digit by digit
 print(table_verdicts.groupby(table_verdicts["id"].str.split(".").str[1])["verdict"].value_counts().unstack(fill_value=0).to_string())
 
@@ -303,7 +368,7 @@ print(table_verdicts.groupby(table_verdicts["id"].str.split(".").str[1])["verdic
 # The headline networks, each seed on its own: relative power against HAR, mean, standard deviation and range
 # over seeds. A table entry of one seed is one draw from this spread; the paper reports one run per cell.
 
-# %%
+# %% tags=["hide-input"]
 har_rmse = rmse.loc["HAR"]
 per_seed = run_table[run_table["label"].isin([s.label for s in headline])].copy()
 per_seed["relative_pct"] = 100 * (1 - per_seed["test_rmse"] / per_seed["horizon"].map(har_rmse))
@@ -311,14 +376,16 @@ seed_spread = per_seed.groupby(["label", "horizon"])["relative_pct"].agg(["mean"
 seed_spread.round(2)
 
 # %% [markdown]
-# Diebold–Mariano tests (HLN correction, squared errors, the HAC lag set by the horizon) of the seed-averaged
-# forecasts against HAR; a negative statistic means smaller errors than HAR.
+# Diebold–Mariano tests {cite:p}`diebold1995` with the HLN correction {cite:p}`harvey1997`, {eq}`ch05-dm` of
+# chapter 05, on squared errors, with the autocovariances up to lag $h - 1$ of an $h$-day forecast's loss
+# differential, of the seed-averaged forecasts against HAR: $d_t = e^2_{\text{model},t} - e^2_{\text{HAR},t}$, so a
+# negative statistic means smaller errors than HAR. The paper runs the test following {cite:t}`fischer2018`.
 
-# %%
+# %% tags=["hide-input"]
 dm = ch.dm_table({k: forecasts[k] for k in ["HAR", *[s.label for s in headline], "GARCH(1, 1)", "training mean"]}, actual)
 dm.round(3).unstack("horizon")
 
-# %%
+# %% tags=["hide-input"]
 # trained networks: checked within tolerance (volrep.regression), not digit by digit
 for label in [s.label for s in headline]:
     g = seed_spread.loc[label]
@@ -332,10 +399,16 @@ for label in [s.label for s in headline]:
 # the headline CNN-LSTM and the LSTM on HAR's inputs are trained on every configuration of the grid, on the first
 # 80 % of the sample; the next 10 % is a validation part and the last 10 % the same test part as above. From the
 # same fitted networks we pick once by test RMSE (the paper's rule) and once by validation RMSE, and report the
-# test RMSE of each pick. The first is the grid's minimum by construction; the gap between them is how much the
-# paper's rule flatters a model.
+# test RMSE of each pick. The first is the grid's minimum by construction; the gap between them,
+#
+# $$
+# \text{optimism} = 100 \Bigl(\frac{\mathrm{RMSE}_{\text{test}}(\text{picked on validation})}
+# {\mathrm{RMSE}_{\text{test}}(\text{picked on test})} - 1\Bigr) \;\ge\; 0,
+# $$ (ch07-optimism)
+#
+# is how much the paper's rule flatters a model.
 
-# %%
+# %% tags=["hide-input"]
 split_val = targets.with_validation(split, 1 / 9)
 study_specs = [ch.NetSpec("HAR"), *([ch.NetSpec(main_freq, "intraday", 16)] if settings["study_cnn"] else [])]
 grid_runs = ch.run_nets(study_specs, design, split_val, settings["study_horizons"], grid=ch.GRIDS[settings["selection_grid"]],
@@ -345,7 +418,7 @@ selection["test_selected_vs_har_pct"] = 100 * (1 - selection["test_selected_rmse
 selection["val_selected_vs_har_pct"] = 100 * (1 - selection["val_selected_rmse"] / selection.index.get_level_values("horizon").map(har_rmse))
 selection.round(3)
 
-# %%
+# %% tags=["hide-input"]
 # trained networks: checked within tolerance (volrep.regression), not digit by digit
 for (label, h), row in selection.iterrows():
     print(f"{label}, h = {h}: {row['configs']} configs; % vs HAR picked on test {row['test_selected_vs_har_pct']:.1f}, "
@@ -357,7 +430,7 @@ for (label, h), row in selection.iterrows():
 # The headline CNN-LSTM and the LSTM on HAR's inputs against HAR with longer test periods. (The appendix tables
 # are not in the paper's text, so these are ours alone.)
 
-# %%
+# %% tags=["hide-input"]
 robust = {}
 for name in ("huang_80_20", "huang_70_30"):
     s = targets.named_split(d_rv.index, name)
@@ -375,14 +448,14 @@ robust.round(2)
 # Rolling 30-day RMSE over the test period of HAR and the headline CNN-LSTM (MTF-16, as the paper's figures), one
 # and seven days ahead, with the realized target.
 
-# %%
+# %% tags=["hide-input"]
 cnn_label = ch.NetSpec(main_freq, "intraday", 16).label
 fig, axes = plt.subplots(2, 1, figsize=(11, 6), sharex=True)
 for ax, h in zip(axes, HORIZONS[:2]):
-    roll = ch.rolling_rmse(actual[h], {"HAR": forecasts["HAR"][h], cnn_label: forecasts[cnn_label][h]}, 30) * 1e4
+    roll = units.to_bp(ch.rolling_rmse(actual[h], {"HAR": forecasts["HAR"][h], cnn_label: forecasts[cnn_label][h]}, 30))
     roll.plot(ax=ax, lw=1.2)
     twin = ax.twinx()
-    twin.plot(actual[h].index, actual[h].to_numpy() * 1e4, color="grey", lw=0.6, alpha=0.6)
+    twin.plot(actual[h].index, units.to_bp(actual[h].to_numpy()), color="grey", lw=0.6, alpha=0.6)
     twin.set(ylabel="target RV (bp)")
     ax.set(ylabel="rolling 30-day RMSE (bp)", title=f"{h}-day-ahead forecasts, by origin")
     ax.legend(fontsize=8, loc="upper left")
@@ -396,7 +469,7 @@ fig.tight_layout()
 # In this market the volatility's past is all there is to know, and HAR uses it nearly optimally: an image of the
 # intraday transitions has nothing to add beyond what the level of RV already says.
 
-# %%
+# %% tags=["hide-input"]
 sim_split = targets.named_split(sim_design.daily_rv.index, "huang_90_10")
 sim_h = settings["study_horizons"]
 sim_actual = {h: targets.horizon_target(sim_design.truth, h).loc[sim_split.origins("test", h)] for h in sim_h}
@@ -407,7 +480,7 @@ sim_fc |= ch.seed_mean_forecasts(sim_runs)
 sim_fc["training mean"] = ch.training_mean_forecasts(sim_design.daily_rv, sim_split, sim_h)
 sim_rel = ch4.relative_table(ch4.error_table(sim_fc, sim_actual, "rmse"), "HAR")
 
-# %%
+# %% tags=["hide-input"]
 # trained networks: checked within tolerance (volrep.regression), not digit by digit
 print("simulated 10-minute market, % RMSE vs HAR (against the true variance):")
 print(sim_rel.round(1).to_string())
@@ -415,34 +488,34 @@ print(sim_rel.round(1).to_string())
 # %% [markdown]
 # ## Claims
 
-# %%
+# %% tags=["hide-input"]
 claims = list(table_claims)
 best7 = relative.loc[[s.label for s in specs["6"] if s.image], 7] if 7 in HORIZONS else pd.Series(dtype=float)
 if len(best7):  # the paper's headline: the best CNN-LSTM is 9.77 % better than HAR at 7 days
     claims.append(report.Claim(f"huang.T6.best_cnn_lstm.h7_{asset}", 9.77, round(float(best7.max()), 2),
-                               "sim" if asset == "sim" else "proper",
+                               variant,
                                verdicts.effect(9.77, float(best7.max()), atol=ch4.EFFECT_FLOOR_PP),
                                f"best CNN-LSTM of Table 6 at 7 days ({best7.idxmax()}), % RMSE gain over HAR",
                                any(learning.get(label, False) for label in best7.index)))
 har_best_1d = bool((relative.drop(index="HAR")[1] < 0).all())
 claims.append(report.Claim(f"huang.S5.2.har_best_h1_{asset}", "HAR best at 1 day",
-                           "yes" if har_best_1d else "no", "sim" if asset == "sim" else "proper",
+                           "yes" if har_best_1d else "no", variant,
                            verdicts.direction(har_best_1d, "HAR has the lowest 1-day RMSE"),
                            "every network, GARCH(1, 1) and the training mean have a higher 1-day RMSE than HAR"))
 lstm_har = relative.loc[ch.NetSpec("HAR").label]
 claims.append(report.Claim(f"huang.T7.lstm_har_beats_har_all_h_{asset}", 1.0, round(float((lstm_har > 0).mean()), 4),
-                           "sim" if asset == "sim" else "proper", verdicts.share(1.0, float((lstm_har > 0).mean()), tol=0.0),
+                           variant, verdicts.share(1.0, float((lstm_har > 0).mean()), tol=0.0),
                            f"share of the {len(lstm_har)} horizons at which the LSTM on HAR's inputs beats HAR",
                            learning.get(ch.NetSpec("HAR").label, False)))
 optimism = selection["optimism_pct"]
 claims.append(report.Claim(f"huang.S4.4.test_selection_optimism_{asset}", None, round(float(optimism.mean()), 2),
-                           "proper", verdicts.not_comparable("no_number", "the paper selects on the test set and reports no "
+                           variant, verdicts.not_comparable("no_number", "the paper selects on the test set and reports no "
                                                              "validation-selected result"),
                            "mean % RMSE by which the test-selected configuration flatters the validation-selected one"))
 claims_table = report.claims_frame(claims)
 claims_table.tail(4)
 
-# %%
+# %% tags=["hide-input"]
 # trained networks: checked within tolerance (volrep.regression), not digit by digit
 print(claims_table["verdict"].value_counts().to_string())
 
@@ -479,9 +552,9 @@ display(Markdown("\n".join(lines)))
 # %% [markdown]
 # ## Forecasts for chapter 09 and results
 
-# %%
+# %% tags=["hide-input"]
 rows = ch4.forecast_rows({k: v for k, v in forecasts.items() if k not in benchmarks}, actual, chapter="07_cnn_lstm_mtf",
-                         asset=asset, variant="sim" if asset == "sim" else "proper", target="point", split="huang_90_10")
+                         asset=asset, variant=variant, target="point", split="huang_90_10")
 store_path = store.save_forecasts("07_cnn_lstm_mtf", rows)
 results_path = report.write_results("07_cnn_lstm_mtf", profile, {
     "data_source": data_source, "sources": sources, "epochs": EPOCHS, "seeds": SEEDS, "headline_seeds": HEADLINE_SEEDS,

@@ -146,3 +146,16 @@ def test_interrupted_book_stops_every_chapter_and_leaves_no_process(project, sig
 def test_interrupted_chapters_message_names_every_chapter():
     assert str(ChapterInterrupted("05_transfer_lstm")) == "interrupted: chapter 05, nothing published"
     assert str(ChapterInterrupted("05_a", "07_b")) == "interrupted: chapters 05, 07, nothing published"
+
+
+def test_published_page_shows_the_run_parameters_as_a_table_and_hides_the_parameter_cells(project):
+    import nbformat
+
+    run = runner.run_chapter("01", profile="full", root=project)
+    nb = nbformat.read(run.output, as_version=4)
+    hidden = [c for c in nb.cells if {"parameters", "injected-parameters"} & set(c.metadata.get("tags", []))]
+    assert len(hidden) == 2 and all("remove-cell" in c.metadata["tags"] for c in hidden)
+    tables = [c for c in nb.cells if "run-parameters" in c.metadata.get("tags", [])]
+    assert len(tables) == 1 and "| `profile` | `'full'` |" in tables[0].source
+    assert nb.cells.index(tables[0]) == nb.cells.index(hidden[-1]) + 1
+    assert runner.check_published(FIRST, project) == []

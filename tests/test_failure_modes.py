@@ -232,13 +232,22 @@ def test_chapter_settings_checks_the_knobs_inside_the_notebook():
     assert config.chapter_settings("04_baselines", "quick", garch_mode="rolling")["garch_mode"] == "rolling"
 
 
+def _parameters_cell(path: Path) -> str:
+    """The source of the ``parameters`` cell (tagged ``parameters``, maybe among other tags) of a jupytext percent
+    notebook."""
+    import re
+
+    match = re.search(r'^# %% tags=\[[^\]]*"parameters"[^\]]*\]\n(.*?)(?=^# %%)', path.read_text(), flags=re.M | re.S)
+    assert match, f"{path.name} has no cell tagged parameters"
+    return match.group(1)
+
+
 def _notebook_parameters(path: Path) -> list[str]:
     """Names assigned in the ``parameters`` cell of a jupytext percent notebook."""
     import ast
 
-    text = path.read_text()
-    cell = text.split('# %% tags=["parameters"]', 1)[1].split("\n# %%", 1)[0]
-    return [t.id for node in ast.parse(cell).body if isinstance(node, ast.Assign) for t in node.targets]
+    return [t.id for node in ast.parse(_parameters_cell(path)).body if isinstance(node, ast.Assign)
+            for t in node.targets]
 
 
 @pytest.mark.parametrize("source", sorted((config.repo_root() / "notebooks").glob("[0-9][0-9]_*.py")),
@@ -250,7 +259,7 @@ def test_every_notebook_parameter_has_a_schema(source):
     assert names[:3] == ["profile", "data_source", "seed"]
     assert sorted(names) == sorted(schema), f"{source.name}: parameters cell and CHAPTER_PARAMETERS differ"
     defaults = {}
-    exec(source.read_text().split('# %% tags=["parameters"]', 1)[1].split("\n# %%", 1)[0], {}, defaults)
+    exec(_parameters_cell(source), {}, defaults)
     config.validate_parameters(source.stem, defaults)  # the notebook's own defaults are allowed
     for profile, knobs in config.CHAPTER_SETTINGS.get(source.stem, {}).items():
         config.validate_parameters(source.stem, knobs)  # and so is every profile's value

@@ -1,7 +1,7 @@
 """Paths, profiles, device choice and global seeding.
 
-Environment variables
----------------------
+Environment variables of the book
+---------------------------------
 VOLREP_DATA_DIR
     Root of the raw-file cache, laid out as ``<root>/<host>/<path of the public URL>`` (the offline mirror
     has exactly this layout). Default: ``pooch.os_cache("volrep") / "raw"``.

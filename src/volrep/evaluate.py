@@ -31,8 +31,8 @@ misaligned inputs (different lengths, or pandas objects with different index lab
 Units matter: the quantile loss, the joint loss and the NLL change with the units of the returns (the paper's
 NLL ≈ 2 and quantile losses of 50–500 correspond to percent returns); the violation ratio does not.
 
-Units
------
+Units of the losses
+-------------------
 The project keeps realized variance in decimal daily variance; :func:`to_huang_units` maps it to the
 "basis point of the RV" in which Huang et al. report their errors (see its Notes for what can and cannot be
 compared).

@@ -31,7 +31,7 @@ one was 3-30 times too small for the variogram and GJR. ``details["boot_mean"]``
 replicates) shows whether the resampling kept the scaling: far from ``hurst``, it did not.
 
 Settings of the paper's code (to reproduce Table 1 as published; see :func:`paper_settings`)
-------------------------------------------------------------------------------------------
+--------------------------------------------------------------------------------------------
 * R/S: 20 log-spaced window sizes from 10 to ``n // 4``; non-overlapping blocks; sample standard deviation
   (``ddof=1``), as here.
 * DFA: order 1, 25 log-spaced scales from 10 to ``n // 4``.

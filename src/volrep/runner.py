@@ -204,6 +204,7 @@ def _publish(name: str, scratch: Path, staging: Path, output: Path, results: Pat
                            "nothing was published")
     nb = nbformat.read(scratch, as_version=4)
     nb.metadata["volrep"] = {"results": written.name, "results_sha256": _sha256(written)}
+    _show_parameters_as_table(nb)
     nbformat.write(nb, scratch)
     scratch.chmod(0o644)
     files = sorted(p for p in staging.rglob("*") if p.is_file())
@@ -213,6 +214,27 @@ def _publish(name: str, scratch: Path, staging: Path, output: Path, results: Pat
         path.chmod(0o644)
         os.replace(path, target)
     os.replace(scratch, output)
+
+
+def _show_parameters_as_table(nb: "nbformat.NotebookNode") -> None:
+    """Hide the notebook's ``parameters`` cell and papermill's injected one (``remove-cell``: plumbing a reader
+    need not see) and put a small table of the run's parameters in their place."""
+    import nbformat
+
+    run = nb.metadata.get("papermill", {}).get("parameters", {})
+    where = None
+    for i, cell in enumerate(nb.cells):
+        tags = cell.metadata.setdefault("tags", [])
+        if {"parameters", "injected-parameters"} & set(tags):
+            where = i
+            if "remove-cell" not in tags:
+                tags.append("remove-cell")
+    if where is None or not run:
+        return
+    rows = [f"| `{key}` | `{value!r}` |" for key, value in run.items()]
+    table = "\n".join(["This page was run with these parameters (the others take the profile's values):", "",
+                       "| parameter | value |", "|---|---|", *rows])
+    nb.cells.insert(where + 1, nbformat.v4.new_markdown_cell(table, metadata={"tags": ["run-parameters"]}))
 
 
 def _keep_failed(scratch: Path, output_dir: Path) -> Path | None:

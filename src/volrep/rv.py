@@ -6,7 +6,7 @@ al. 2024, eq. 2-3), the volatility signature plot (Huang et al. Table 3), zero-t
 Table 2) and annualisation helpers (Huang et al. Table 4).
 
 Conventions (one set of alignment arguments shared by every measure, as in R ``highfrequency``)
-----------------------------------------------------------------------------------------------
+-----------------------------------------------------------------------------------------------
 Inputs
     *Ticks*: ``times`` (datetime-like, or int64 nanoseconds since the Unix epoch; naive datetimes are read as
     UTC) and ``prices`` (positive, finite), with non-decreasing times; several ticks may share a timestamp.

@@ -11,8 +11,8 @@ Three layers, each usable on its own:
    price discreteness, whose integrated variance is known exactly (:func:`simulate_ticks`), and a streaming
    version of the same process for benchmarks (:func:`iter_tick_chunks`).
 
-Units
------
+Units of the simulated paths
+----------------------------
 Time in the RFSV parameters is measured in **days** (one observation period): ``nu`` is the volatility of
 log-volatility per day^H, ``alpha`` the mean-reversion speed per day. This is the convention of GJR (2018),
 who fit ``m(2, Δ) ≈ ν² Δ^{2H}`` with Δ in days. Volatilities are annualised: ``σ_t = exp(log σ_t)`` is the

@@ -3,20 +3,20 @@
 A verdict says how a number of ours stands against a paper's number: ``reproduced``, ``partly``,
 ``not reproduced`` or ``not comparable``. The rules are few and named, so a reader can check a verdict by hand:
 
-================  ================================================================================================
-rule              what it judges
-================  ================================================================================================
-``level``         one quantity measured the same way on the same kind of data (an average RV, a Hurst exponent,
-                  an error level on the paper's own split): the relative distance ``|ours − paper| / |paper|``.
-``effect``        a comparison against a benchmark (% RMSE gain over HAR, DeepVol's loss minus GARCH's): judged
-                  on the effect ``value − benchmark`` on each side, never on the levels. The sign must agree.
-``share``         a share of series, models or horizons (DeepVol beats GARCH on most stocks; HAR beats all GARCH
-                  models): which side of a threshold, then how far.
-``decision``      a test's decision at a level α (a Diebold–Mariano test is or is not significant, and in which
-                  direction); the statistic's size is not judged.
-``direction``     a qualitative statement that holds or does not (pre-averaging removes the noise bias).
-``not comparable`` our number measures something else; the claim carries a reason code (:data:`REASONS`).
-================  ================================================================================================
+====================  ============================================================================================
+rule                  what it judges
+====================  ============================================================================================
+``level``             one quantity measured the same way on the same kind of data (an average RV, a Hurst exponent,
+                      an error level on the paper's own split): the relative distance ``|ours − paper| / |paper|``.
+``effect``            a comparison against a benchmark (% RMSE gain over HAR, DeepVol's loss minus GARCH's): judged
+                      on the effect ``value − benchmark`` on each side, never on the levels. The sign must agree.
+``share``             a share of series, models or horizons (DeepVol beats GARCH on most stocks; HAR beats all GARCH
+                      models): which side of a threshold, then how far.
+``decision``          a test's decision at a level α (a Diebold–Mariano test is or is not significant, and in which
+                      direction); the statistic's size is not judged.
+``direction``         a qualitative statement that holds or does not (pre-averaging removes the noise bias).
+``not comparable``    our number measures something else; the claim carries a reason code (:data:`REASONS`).
+====================  ============================================================================================
 
 Principles (issue 14):
 

@@ -29,8 +29,8 @@ variance ``σ̂²_{t+1} / 10⁴`` is the forecast of ``RV_{t+1}`` (bitcoin trade
 close-to-close return's variance is the day's integrated variance) and, DeepVol being a one-step model, also of
 ``RV_{t+h}`` (a flat term structure, as the persistence forecast).
 
-Splits
-------
+Splits of the leaderboard's networks
+------------------------------------
 Every network sees only the training part of the leaderboard's 90/10 split. Dhansoia's networks stop early on a
 validation part: the last third of the training days (:data:`VALIDATION_SHARE`, the ratio of the paper's 50/25
 train/validation parts). Huang's networks train a fixed number of epochs without validation (§4.4, footnote 20).

@@ -28,8 +28,8 @@ process. A digest is therefore remembered per ``(path, mtime, size)`` in memory 
 ``<VOLREP_CACHE_DIR>/file-hashes.json`` (:class:`HashMemo`); a file whose bytes change gets a new mtime or size
 and is hashed again. ``volrep data verify`` (``rehash=True``) always reads every byte.
 
-Environment variables
----------------------
+Environment variables of the downloads
+--------------------------------------
 VOLREP_MIRROR_URL
     Base URL of an HTTP server with the mirror's layout (e.g. ``http://127.0.0.1:8765``): ``https://HOST/PATH``
     is then downloaded from ``$VOLREP_MIRROR_URL/HOST/PATH``. Used by the tests and by people who serve a

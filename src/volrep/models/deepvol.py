@@ -58,8 +58,8 @@ step costs ``window / T`` of a full-length one. The paper trains on whole series
 shortcut for CPU runs, and at forecast time the model still reads the whole history (:func:`forecast_sigma`).
 The same loop fine-tunes a trained model on one stock (a pool of one series, ``n_portfolios=0``).
 
-Units
------
+Units of DeepVol's inputs and outputs
+-------------------------------------
 The network and the loss take returns in whatever units they are given, and σ comes out in the same units. The
 paper's NLL values (≈ 2) and quantile losses fit percent returns (100 × decimal), the scale of the authors' code
 (which also demeans each series; we do not: the model has no mean, as in eq. 3a).

@@ -29,8 +29,8 @@ Order conventions (an assumption: the paper writes only "(p, q)")
     and TGARCH(p, q) give every lagged shock its own asymmetry coefficient. Table 5 is consistent with this
     reading: the (3, 1) and (3, 2) rows are identical, i.e. the extra lagged-variance term adds nothing.
 
-Units
------
+Units of the GARCH forecasts
+----------------------------
 Inputs are decimal daily log returns. They are multiplied by 100 before estimation (the optimiser of ``arch``
 is tuned for percent returns) and variance forecasts are divided by 100² on the way out: every forecast is a
 decimal daily variance, the units of a daily realized variance built from decimal log returns

@@ -16,13 +16,19 @@
 # %% [markdown]
 # # Data and liquidity: where the sample starts
 #
-# Huang, Sangiorgi & Urquhart (2024, §2) use 60.5 million Bitstamp BTC/USD trades from bitcoincharts
-# (13 Nov 2011 – 31 Dec 2021). Because Bitcoin was illiquid in its early years, they measure liquidity as the
-# share of sampling intervals **without a single trade**, per year and sampling frequency (their Table 2,
-# footnote 8), see it fall sharply from 2013 to 2014, and start their sample in 2014.
+# Huang, Sangiorgi & Urquhart {cite:p}`huang2024` (§2) use 60.5 million Bitstamp BTC/USD trades from
+# bitcoincharts (13 Nov 2011 – 31 Dec 2021). Because Bitcoin was illiquid in its early years, they measure liquidity
+# as the share of sampling intervals **without a single trade**, per year and sampling frequency (their Table 2,
+# footnote 8), see it fall sharply from 2013 to 2014, and start their sample in 2014. For a year $y$ cut into
+# $M_y(\Delta)$ intervals of length $\Delta$, with $N_m(\Delta)$ trades in interval $m$, the measure is
 #
-# The offline mirror has no tick data (the bitcoincharts file is 55.8 million rows; the package reads and
-# downloads it — `volrep.data.BITSTAMP_TICKS` — but the book is built without it). What it has:
+# $$
+# Z_y(\Delta) = \frac{100}{M_y(\Delta)} \sum_{m=1}^{M_y(\Delta)} \mathbf{1}\{N_m(\Delta) = 0\}
+# \quad \text{(percent of intervals without a trade).}
+# $$ (ch01-zero-share)
+#
+# The offline mirror has no tick data (the package reads and downloads the bitcoincharts file of every Bitstamp
+# trade — `volrep.data.BITSTAMP_TICKS` — but the book is built without it). What it has:
 #
 # * **Binance BTC/USDT 1-minute klines**, every UTC day of 2018–2022, with the number of trades in each
 #   minute (`count`). Binance publishes a kline for every minute the exchange is open, with zero trades when
@@ -34,15 +40,21 @@
 #
 # This chapter checks the data (provenance, cleaning counts, outages), rebuilds Table 2 at the paper's own
 # frequencies on Binance's minutes, separates outages from quiet markets, and argues the sample start from it.
+# We read the paper's rule for the start as a rule on {eq}`ch01-zero-share` at a given frequency: the sample starts in
+# the first year $y_0$ from which
+#
+# $$
+# Z_y(\Delta) < 1\,\% \quad \text{for every } y \ge y_0 .
+# $$ (ch01-start-rule)
 
-# %% tags=["parameters"]
+# %% tags=["parameters", "hide-input"]
 profile = "quick"  # quick or full
 data_source = "mirror"  # mirror: real data (VOLREP_DATA_DIR or download); sim: simulated data instead
 seed = 0
 sim_days = None  # days of simulated ticks per liquidity level (None: the profile's value)
 sim_trades_per_day = None  # trades per day of the simulated market that replaces the bars when data_source is sim
 
-# %%
+# %% tags=["hide-input"]
 import numpy as np
 import pandas as pd
 import matplotlib.pyplot as plt
@@ -53,7 +65,7 @@ from volrep.chapters import liquidity
 from volrep.data import clean
 
 settings = config.chapter_settings("01_data_liquidity", profile, sim_days=sim_days, sim_trades_per_day=sim_trades_per_day)
-rng = config.seed_everything(seed)
+config.seed_everything(seed)
 report.use_style()
 pd.set_option("display.float_format", "{:.4g}".format)
 settings
@@ -64,10 +76,10 @@ settings
 # Every raw file is a public URL with a SHA-256 in the package registry; the data layer finds it in the
 # mirror (`VOLREP_DATA_DIR`, laid out like a download cache) or downloads and verifies it.
 
-# %%
+# %% tags=["hide-input"]
 data.list_datasets()
 
-# %%
+# %% tags=["hide-input"]
 if data_source == "sim":
     market = sim.simulate_ticks(settings["sim_days"], seed=seed, trades_per_day=settings["sim_trades_per_day"])
     binance = rv.ohlcv_bars(market.ticks, "1min")
@@ -93,11 +105,11 @@ display(Markdown(report.provenance_markdown(sources)))
 # the daily or monthly files). The kline reader counts the gaps *inside* each daily file; the calendar count
 # below also counts minutes missing at the start or end of a day.
 
-# %%
+# %% tags=["hide-input"]
 cleaning_summary = cleaning.groupby(["dataset", "rule"], as_index=False)["count"].sum() if len(cleaning) else cleaning
 cleaning_summary
 
-# %%
+# %% tags=["hide-input"]
 # NBVAL_CHECK_OUTPUT
 minute_counts = liquidity.minute_counts(binance, **window)
 print(f"binance 1m bars: {len(binance):,}  kraken 1h bars: {len(kraken):,}")
@@ -108,16 +120,15 @@ print(minute_counts.to_string())
 # %% [markdown]
 # ## Outages and gaps
 #
-# A gap is a run of missing minutes between two consecutive klines. On Binance the longest is the exchange's
-# maintenance outage of 8–9 February 2018; on Kraken, missing hours are hours without trades, so the gap
-# table is itself a liquidity measure.
+# A gap is a run of missing minutes between two consecutive klines. On Kraken, missing hours are hours without
+# trades, so the gap table is itself a liquidity measure.
 
-# %%
+# %% tags=["hide-input"]
 binance_gaps = clean.find_gaps(binance.index, "1min")
 kraken_gaps = clean.find_gaps(kraken.index, "1h")
 binance_gaps.sort_values("missing", ascending=False).head(8)
 
-# %%
+# %% tags=["hide-input"]
 # NBVAL_CHECK_OUTPUT
 longest = binance_gaps.sort_values("missing", ascending=False).head(1)
 print(f"binance: {len(binance_gaps)} gaps, {int(binance_gaps['missing'].sum())} missing minutes")
@@ -125,13 +136,33 @@ print("longest binance gap:", longest.to_dict("records"))
 kraken_missing = kraken_gaps.assign(year=pd.DatetimeIndex(kraken_gaps["start"]).year).groupby("year")["missing"].sum()
 print("kraken missing hours by year of gap start:", kraken_missing.astype(int).to_dict())
 
+# %% tags=["remove-input"]
+if len(binance_gaps):
+    gap_row = longest.iloc[0]
+    gap_start, gap_end = pd.Timestamp(gap_row["start"]), pd.Timestamp(gap_row["end"])
+    # a gap in February 2018 is Binance's maintenance outage of that month (the registry's caveats list it)
+    maintenance = data_source != "sim" and gap_start.strftime("%Y-%m") == "2018-02"
+    display(Markdown(
+        f"On Binance the longest gap is {int(gap_row['missing']):,} missing minutes, between the klines of "
+        f"{gap_start:%-d %B %Y %H:%M} and {gap_end:%-d %B %Y %H:%M} UTC"
+        + (": the exchange's maintenance outage." if maintenance else ".")))
+else:
+    display(Markdown("The Binance minutes have no gap."))
+
 # %% [markdown]
 # ## Zero-trade shares (Table 2) at the paper's frequencies
 #
 # An interval of Δ minutes has no trade when none of its minutes holds a trade. On Binance we split those
 # intervals in two: **missing** (at least one of its minutes is absent: an outage touched it) and **zero
-# trades** (every minute is there, none traded: a quiet market). **No trade** is their sum. Kraken's hourly
-# bars cannot make the split (an absent hour is either).
+# trades** (every minute is there, none traded: a quiet market). **No trade**, the paper's measure
+# {eq}`ch01-zero-share`, is their sum:
+#
+# $$
+# Z_y(\Delta) = Z^{\text{missing}}_y(\Delta) + Z^{\text{zero}}_y(\Delta).
+# $$ (ch01-zero-split)
+#
+# A tick file such as the paper's holds no trade during an outage either, so the paper's shares count outages as
+# intervals without a trade. Kraken's hourly bars cannot make the split (an absent hour is either).
 
 # %%
 freqs_t2 = [1, 5, 10, 15, 30, 45, 60]
@@ -143,7 +174,7 @@ kraken_zero = kraken_zero.loc[kraken_zero.index <= 2022]  # the file ends on 7 J
 paper_table2 = papers.huang_table2()
 binance_shares.T.round(4)
 
-# %%
+# %% tags=["hide-input"]
 # NBVAL_CHECK_OUTPUT
 check = 100 * rv.zero_trade_share_bars(binance, [f"{m}min" for m in freqs_t2], trades="trades", **window)
 print("no trade = missing + zero trades, and = volrep.rv.zero_trade_share_bars (absent bar = no trade):",
@@ -154,7 +185,7 @@ print(binance_zero.round(4).to_string())
 # %% [markdown]
 # Paper (Bitstamp ticks, percent of intervals without a trade):
 
-# %%
+# %% tags=["hide-input"]
 paper_table2[["1min", "5min", "10min", "15min", "30min", "45min", "60min"]]
 
 # %% [markdown]
@@ -162,23 +193,38 @@ paper_table2[["1min", "5min", "10min", "15min", "30min", "45min", "60min"]]
 #
 # From 15 minutes up, the paper's 2015 share is flat across frequencies. A flat share is the signature of one
 # long interval with no trading, not of thin trading. The paper itself dates the Bitstamp shutdown:
-# 2015-01-05 09:12:25 to 2015-01-09 21:05:04.
+# 2015-01-05 09:12:25 to 2015-01-09 21:05:04. One outage from $t_0$ to $t_1$ empties about
+#
+# $$
+# O = 100\,\frac{t_1 - t_0}{365 \text{ days}}
+# $$ (ch01-outage-share)
+#
+# percent of the year's intervals at every frequency (up to the two intervals that straddle its ends), so a share
+# that is flat across the coarse frequencies and close to $O$ is the outage, not thin trading.
 
-# %%
+# %% tags=["hide-input"]
 # NBVAL_CHECK_OUTPUT
 outage_start, outage_end = papers.HUANG_BITSTAMP_OUTAGE
 outage_share = liquidity.outage_share(outage_start, outage_end)
 print(f"outage: {outage_end - outage_start}, {outage_share:.3f} % of 2015")
 print("paper 2015, 20-60 min:", paper_table2.loc[2015, ["20min", "30min", "40min", "50min", "60min"]].round(2).tolist())
 
-# %%
+# %% tags=["hide-input"]
 display(Markdown(liquidity.measure_finding(paper_table2, outage_share, binance_shares, "10min")))
 
 # %% [markdown]
 # ### Poisson benchmark: what the paper's 1-minute shares imply at coarser frequencies
 #
-# If trades arrived as a Poisson process with a constant rate λ, the share of empty intervals of length Δ
-# would be exp(−λΔ). Calibrating λ on the paper's 1-minute share predicts the coarser columns. The simulator
+# If trades arrived as a Poisson process with a constant rate λ, an interval of length Δ would be empty with
+# probability $e^{-\lambda\Delta}$. Calibrating λ on the paper's 1-minute share $Z(1)$ (in percent),
+# $\hat\lambda = -\ln\bigl(Z(1)/100\bigr)$ per minute, predicts the coarser columns:
+#
+# $$
+# Z^{\text{Poisson}}(\Delta) = 100\, e^{-\hat\lambda \Delta}
+# = 100 \left(\frac{Z(1)}{100}\right)^{\Delta / 1\,\text{min}} .
+# $$ (ch01-poisson)
+#
+# Trades that cluster in bursts leave more empty coarse intervals than {eq}`ch01-poisson` predicts. The simulator
 # (Poisson arrivals with a known rate) checks the measurement itself.
 
 # %%
@@ -187,7 +233,7 @@ poisson = liquidity.poisson_zero_share(paper_table2["1min"], freqs_min)
 comparison = pd.concat({"paper": paper_table2[[f"{m}min" for m in freqs_min]], "poisson from 1-min": poisson}, axis=1)
 comparison.loc[[2013, 2014, 2015, 2016]].round(3)
 
-# %%
+# %% tags=["hide-input"]
 sim_rows = {}
 for trades_per_day in (1_000, 2_000, 5_000):
     m = sim.simulate_ticks(settings["sim_days"], seed=seed, trades_per_day=trades_per_day)
@@ -199,7 +245,7 @@ for trades_per_day in (1_000, 2_000, 5_000):
 sim_zero = pd.DataFrame(sim_rows, index=[f"{f}min" for f in freqs_min]).T.rename_axis(["trades/day", ""])
 sim_zero.round(3)
 
-# %%
+# %% tags=["hide-input"]
 # NBVAL_CHECK_OUTPUT
 gap = (sim_zero.xs("simulated", level=1) - sim_zero.xs("exp(-λΔ)", level=1)).abs().to_numpy().max()
 print(f"largest |simulated - exp(-λΔ)| share: {gap:.2f} percentage points")
@@ -209,7 +255,7 @@ print(f"largest |simulated - exp(-λΔ)| share: {gap:.2f} percentage points")
 # without a trade must come out as *zero trades*; only the minutes before the first and after the last simulated
 # trade are absent (the bars start and end with a trade), and only they may count as *missing*.
 
-# %%
+# %% tags=["hide-input"]
 # NBVAL_CHECK_OUTPUT
 sim_market = sim.simulate_ticks(settings["sim_days"], seed=seed, trades_per_day=1_000)
 sim_bars = rv.ohlcv_bars(sim_market.ticks, "1min")
@@ -224,7 +270,7 @@ print(f"absent minutes: {int(sim_counts['missing'])}, all before the first or af
       f"{int(sim_counts['missing']) == edges}")
 print("same as from the ticks directly:", bool(np.allclose(sim_split["no trade"].to_numpy(), sim_ticks_zero.to_numpy(), atol=1e-9)))
 
-# %%
+# %% tags=["hide-input"]
 paper_years = [y for y in binance_zero.index if y in paper_table2.index]
 fig, axes = plt.subplots(1, 2, figsize=(11, 4))
 for year in (2013, 2014, 2015, 2016):
@@ -253,12 +299,12 @@ fig.tight_layout()
 # outage, checked against the paper's own outage dates, and the paper's reading of its table — fewer than 1 %
 # of 10-minute intervals without a trade in the sample years — on Binance's years of the sample.
 
-# %%
+# %% tags=["hide-input"]
 claims = liquidity.table2_claims(paper_table2, binance_zero, kraken_zero, outage_share, binance_missing)
 claims_table = report.claims_frame(claims)
 claims_table
 
-# %%
+# %% tags=["hide-input"]
 # NBVAL_CHECK_OUTPUT
 print("kraken 60-min zero-trade share (%):", kraken_zero["60min"].round(2).to_dict())
 print("first year with < 1 % from then on:", liquidity.first_liquid_year(kraken_zero.loc[kraken_zero.index <= 2021, "60min"]))
@@ -267,7 +313,7 @@ print(claims_table["verdict"].value_counts().to_string())
 # %% [markdown]
 # ## What we found
 
-# %%
+# %% tags=["hide-input"]
 by_id = {c.id: c for c in claims}
 k60 = kraken_zero["60min"]
 kraken_start = liquidity.first_liquid_year(k60.loc[k60.index <= 2021])
@@ -313,6 +359,6 @@ lines += [
 ]
 display(Markdown("\n".join(lines)))
 
-# %%
+# %% tags=["hide-input"]
 results_path = report.write_results("01_data_liquidity", profile, {"data_source": data_source, "sources": sources}, claims)
 print(results_path.name)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Literal, Mapping
+from typing import Iterable, Literal, Mapping
 
 import numpy as np
 import pandas as pd
@@ -98,6 +98,21 @@ def describe(log_vol: pd.Series) -> pd.Series:
     x = log_vol.to_numpy(dtype=float)
     return pd.Series({"mean": x.mean(), "std": x.std(ddof=1), "skewness": stats.skew(x, bias=False),
                       "kurtosis": stats.kurtosis(x, fisher=False, bias=False), "min": x.min(), "max": x.max()})
+
+
+def fmt_range(values: float | Iterable[float], digits: int = 2) -> str:
+    """Numbers for generated prose: one value, or the range ``min–max`` when they differ at ``digits`` decimals.
+
+    ``fmt_range([0.149, 0.151])`` is ``"0.15"``; ``fmt_range([0.118, 0.132])`` is ``"0.12–0.13"`` (en dash); a
+    negative number is written with the minus sign U+2212, as in the book's prose (``fmt_range(-14.726, 1)`` is
+    ``"−14.7"``). NaNs are ignored; with no finite value the result is ``"n/a"``.
+    """
+    x = np.asarray([values] if np.isscalar(values) else list(values), dtype=float)
+    x = x[np.isfinite(x)]
+    if not x.size:
+        return "n/a"
+    lo, hi = (f"{v:.{digits}f}".replace("-", "\u2212") for v in (x.min(), x.max()))
+    return lo if lo == hi else f"{lo}\u2013{hi}"
 
 
 def table1_claims(paper: pd.DataFrame, ours: Mapping[tuple[str, str], pd.DataFrame], variants: Mapping[str, str]) -> list[Claim]:

@@ -383,7 +383,6 @@ def test_units():
     with pytest.raises(ConfigError):
         rv.grid_prices([T0], [1.0], "1ME")
     assert rv.annualise(1e-5, rv.intervals_per_day("10min") * rv.PERIODS_PER_YEAR["crypto"]) == pytest.approx(0.5256)
-    assert rv.to_basis_points(2.5e-5) == pytest.approx(0.25)
 
 
 def test_ohlcv_bars_aggregate_ticks_like_an_exchange():

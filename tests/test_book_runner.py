@@ -119,8 +119,11 @@ def test_interrupted_book_stops_every_chapter_and_leaves_no_process(project, sig
     notebooks = project / "notebooks"
     for n in ("01", "04"):
         (notebooks / f"SLEEP-{n}").touch()
+    # Started with SIGINT ignored, as a background job of a script (or a pytest-xdist worker's child) is: the
+    # book must still stop on it.
     cli = subprocess.Popen([sys.executable, "-m", "volrep", "book", "--jobs", "2", "--only", "01", "04"],
-                           cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                           cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
     deadline = time.monotonic() + 60
     ran = [notebooks / "ran-01", notebooks / "ran-04"]
     while not all(p.is_file() and p.read_text() for p in ran) and cli.poll() is None and time.monotonic() < deadline:

@@ -570,6 +570,18 @@ def _stop(jobs: Sequence[_Job], grace: float = 20.0) -> None:
             pass
 
 
+def _interruptible() -> object:
+    """Make Ctrl-C (SIGINT) raise KeyboardInterrupt even when this process started with SIGINT ignored (as a
+    background job of a non-interactive shell, or a child of a test runner's worker, does): stopping the book must
+    stop its chapters. Returns the previous handler (``None`` outside the main thread, where nothing changes)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def _tail(path: Path, lines: int = 25) -> str:
     text = path.read_text(errors="replace").strip().splitlines() if path.is_file() else []
     return "\n".join("    " + line for line in text[-lines:])
@@ -606,6 +618,7 @@ def run_chapters(names: Sequence[str], *, profile: str, jobs: int, root: Path | 
     timings: dict[str, dict[str, float]] = {}
     terminal = sys.stderr.isatty()
     bar = tqdm(total=len(names), desc=f"chapters ({profile})", unit="chapter", mininterval=1 if terminal else 60)
+    previous = _interruptible()
     try:
         while pending or running:
             for name in list(pending):
@@ -638,6 +651,10 @@ def run_chapters(names: Sequence[str], *, profile: str, jobs: int, root: Path | 
         _stop(list(running.values()))
         raise ChapterInterrupted(*stopped) if stopped else KeyboardInterrupt from None
     finally:
+        if previous is not None:
+            import signal
+
+            signal.signal(signal.SIGINT, previous)
         bar.close()
         (folder / "timings.json").write_text(json.dumps(timings, indent=1) + "\n")  # volrep reference --timings
     if failed:

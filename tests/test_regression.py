@@ -261,3 +261,19 @@ def test_recheck_reads_the_kept_matrix_results(tmp_path):
     rows = portability.recheck(tmp_path)
     assert len(rows) == 1 and not rows[0]["passed"]  # our toy run is not chapter 04's reference
     assert rows[0]["failed"] >= len(reference["claims"]) - 1
+
+
+def test_every_network_chapter_09_trains_has_its_familys_forecast_tolerance():
+    """Chapter 09's own networks (significance.TRAINED_HERE) are checked like their families, not as exact numbers:
+    an 'other machine' moved its DeepVol's mean forecast by 4.5 % (the EXACT rule failed it)."""
+    import fnmatch
+
+    from volrep.chapters.significance import TRAINED_HERE
+
+    names = {"Dhansoia LSTM (from scratch)", "Dhansoia transfer LSTM (frozen_encoder)", "Dhansoia HAR-LSTM Hybrid",
+             "Huang LSTM (HAR)", "Huang MTF-16-CNN + LSTM (10min)", "DeepVol 3x64 (US stocks)"}
+    assert all(any(fnmatch.fnmatchcase(n, p) for ps in TRAINED_HERE.values() for p in ps) for n in names)
+    for name in names:
+        assert regression.forecast_tolerance_for("09_significance", name) is not regression.EXACT, name
+    assert regression.forecast_tolerance_for("09_significance", "HAR (1min PA)") is regression.EXACT
+    assert regression.forecast_tolerance_for("09_significance", "DeepVol 3x64 (US stocks)") is regression.DEEPVOL_FORECAST

@@ -299,7 +299,7 @@ fig.tight_layout()
 # outage, checked against the paper's own outage dates, and the paper's reading of its table — fewer than 1 %
 # of 10-minute intervals without a trade in the sample years — on Binance's years of the sample.
 
-# %% tags=["hide-input"]
+# %% tags=["remove-input", "hide-output"]
 claims = liquidity.table2_claims(paper_table2, binance_zero, kraken_zero, outage_share, binance_missing)
 claims_table = report.claims_frame(claims)
 claims_table

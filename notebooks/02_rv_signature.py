@@ -262,7 +262,7 @@ fig.tight_layout()
 # from 5 to 10 minutes, where the steepest fall ends, and how flat it is past 10 minutes — and gets a verdict
 # on Binance's minutes (effects and directions; another exchange, whose noise is its own).
 
-# %% tags=["hide-input"]
+# %% tags=["remove-input", "hide-output"]
 t3_claims = rv_signature.table3_claims(paper_t3, {"binance": binance_sig, "kraken": kraken_sig}, periods)
 t3_claims += rv_signature.signature_shape_claims(paper_t3, binance_sig, "binance", periods["binance"])
 report.claims_frame(t3_claims)
@@ -339,7 +339,7 @@ display(Markdown(
     f"{float(t4_ours.loc['max', ('binance 1D', 'original (1-min returns)')]):.3g}. The levels are another quantity (ticks "
     f"against minutes); what can carry over is the direction — does pre-averaging lower the mean and the extremes?"))
 
-# %% tags=["hide-input"]
+# %% tags=["remove-input", "hide-output"]
 sim_max_cut = 100 * (1 - t4_ours.loc["max", ("sim 10min", "pre-averaged")] / t4_ours.loc["max", ("sim 10min", "original")])
 paper_max_cut = 100 * (1 - t4_paper.loc["max", ("10min", "pre-averaged")] / t4_paper.loc["max", ("10min", "original")])
 sim_bias = sim_pa_daily["rv"].mean() / true_iv.mean()

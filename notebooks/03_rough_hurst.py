@@ -418,7 +418,7 @@ print(f"{len(cross)} series: H median {cross['hurst'].median():.3f}, range {cros
 # %% [markdown]
 # ## Paper versus ours
 
-# %% tags=["hide-input"]
+# %% tags=["remove-input", "hide-output"]
 # proper rows: H from the textbook usage; the wavelet slope (Table 1's last column) from the paper's own wavelet
 proper_for_t1 = {key: pd.concat([proper_est[key].drop(index="wavelet"), proper_paper_usage[key].loc[["wavelet"]]])
                  for key in (("spx", "rv5 2000-2021"), ("btc", "binance 15m"))}

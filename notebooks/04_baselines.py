@@ -263,7 +263,8 @@ for name, d in datasets.items():
     forecasts |= ch.naive_forecasts(d["target"], split, HORIZONS, window=30)
     rmse = ch.error_table(forecasts, actual, "rmse")
     results[name] = {"actual": actual, "forecasts": forecasts, "rmse": rmse,
-                     "relative": ch.relative_table(rmse, d["benchmark"]), "mae": ch.error_table(forecasts, actual, "mae")}
+                     "relative": 100 * evaluate.relative_power(rmse, rmse.loc[d["benchmark"]]),
+                     "mae": ch.error_table(forecasts, actual, "mae")}
 
 # %% tags=["hide-input"]
 panel_a = pd.concat({name: units.to_bp(r["rmse"]) for name, r in results.items()})
@@ -324,7 +325,7 @@ fig.tight_layout()
 # %% [markdown]
 # ### Table 5: paper versus ours
 
-# %% tags=["hide-input"]
+# %% tags=["remove-input", "hide-output"]
 t5_claims = []
 for name, r in results.items():
     variant = "sim" if name == "sim" else "proper"
@@ -404,7 +405,7 @@ for label in ("faithful", "proper"):
     print(f"{label}: R2 HAR {table3.loc[(label, 'HAR'), 'r2']:.3f}, persistence {table3.loc[(label, 'persistence'), 'r2']:.3f}, "
           f"moving average {table3.loc[(label, 'Moving Average'), 'r2']:.3f}")
 
-# %% tags=["hide-input"]
+# %% tags=["remove-input", "hide-output"]
 t3_claims = ch.dhansoia_table3_claims(papers.dhansoia_table3(), table3.loc["faithful"], source="yahoo", variant="faithful")
 t3_claims += ch.dhansoia_table3_claims(papers.dhansoia_table3(), table3.loc["proper"], source="binance", variant="proper")
 persistence_r2 = float(table3.loc[("faithful", "persistence"), "r2"])
@@ -439,7 +440,8 @@ for name, d in datasets.items():
         fc_r = {d["benchmark"]: ch.har_forecasts(d["rv"][d["finest"]], split, HORIZONS, windows=targets.HAR_WINDOWS["huang"],
                                                  kind=target_kind)}
         fc_r |= ch.garch_grid_forecasts(d["returns"].fillna(0.0), [garch.HUANG_GRID[0]], split, HORIZONS, kind=target_kind, mode="fixed")
-        robust[(name, split_name)] = ch.relative_table(ch.error_table(fc_r, actual_r), d["benchmark"]).loc[["GARCH(1, 1)"]]
+        rmse_r = ch.error_table(fc_r, actual_r)
+        robust[(name, split_name)] = 100 * evaluate.relative_power(rmse_r.loc[["GARCH(1, 1)"]], rmse_r.loc[d["benchmark"]])
 pd.concat(robust).round(2)
 
 # %% [markdown]

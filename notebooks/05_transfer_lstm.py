@@ -42,8 +42,9 @@ import pandas as pd
 import matplotlib.pyplot as plt
 from IPython.display import Markdown, display
 
-from volrep import capability, config, data, evaluate, papers, report, rv, sim, store, targets, techlog, train, verdicts
+from volrep import capability, config, data, evaluate, papers, report, rv, sim, store, targets, train, verdicts
 from volrep.chapters import baselines as ch4
+from volrep.chapters import techlog
 from volrep.chapters import transfer_lstm as ch
 from volrep.models import dhansoia_code, nets, transfer
 
@@ -117,7 +118,7 @@ counts = nets.parameter_counts(model)
 pd.DataFrame({"ours": counts, "paper (Table 7)": pd.Series(papers.DHANSOIA_TABLE7)})
 
 # %% tags=["hide-input"]
-nets.table7_explanation(model)
+ch.table7_explanation(model)
 
 # %% tags=["hide-input"]
 # NBVAL_CHECK_OUTPUT
@@ -377,7 +378,7 @@ for c in checks:
 # %% [markdown]
 # ## Paper versus ours (chapters' claims)
 
-# %% tags=["hide-input"]
+# %% tags=["remove-input", "hide-output"]
 # HAR and the moving average are chapter 04's claims (same series, same split); here only the networks are judged
 row_map = {"LSTM (from scratch)": "LSTM (from scratch)", "Transfer LSTM": TRANSFER}
 claims = []
@@ -404,7 +405,7 @@ print(claims_table.groupby("variant")["verdict"].value_counts().to_string())
 #
 # The log trains a Keras LSTM on 5,000 hourly BTC/USDT bars with technical-indicator inputs to predict "future
 # volatility", and ends with R² = −0.0055 on the test set. It states neither the target, nor the window, nor the
-# split; its own numbers say what they were (`volrep.techlog` holds the reconstruction).
+# split; its own numbers say what they were (`volrep.chapters.techlog` holds the reconstruction).
 #
 # **The target was in dollars.** Let $y$ be the target, $L_1$ the first epoch's training loss (the network's
 # output still near 0), $L_p$ the plateau of the training loss once the network outputs about the training mean
@@ -445,7 +446,8 @@ display(Markdown(
 # and that of 24 *changes* near 0.15; fat tails and changing volatility only raise them. The log's test coefficient
 # of variation lies below what the levels reading gives on the mirror's hourly bitcoin and within the range of the
 # changes reading, and its training mean, set against the price of bitcoin in the log's 2025 window, is the changes
-# reading's share of the price (`volrep.techlog.dollar_target_readings` computes both readings' moments on any bars).
+# reading's share of the price (`volrep.chapters.techlog.dollar_target_readings` computes both readings' moments on
+# any bars).
 # The faithful target is therefore $y^{\text{changes}}_t$ in USD — about the sd of hourly returns times the price:
 # a "volatility" that moves with the price level. The log's batch counts (104 training and 22 test batches of 32)
 # fix the rest: a 70/15/15 split of the *rows*, each part cut into 24-hour windows of its own, after the 200-hour
@@ -459,7 +461,7 @@ display(Markdown(
 # R^2 = 1 - \frac{\mathrm{MSE}}{s_y^2},
 # $$ (ch05-theil)
 #
-# with $\rho$ the correlation of $f$ and $y$ on the test days (`volrep.techlog.mse_decomposition`). A network that
+# with $\rho$ the correlation of $f$ and $y$ on the test days (`volrep.chapters.techlog.mse_decomposition`). A network that
 # has learned only the training mean ($s_f \approx 0$) scores $R^2 \approx -(\bar y_{\text{train}} -
 # \bar y_{\text{test}})^2 / s_y^2$: with a target in dollars, R² measures how far the price level has moved between
 # the training and the test part, not any skill.
@@ -555,7 +557,7 @@ found = [f"(`{profile}` profile: {len(SEEDS)} seeds, at most {settings['pretrain
          f"{settings['finetune_epochs']} fine-tuning epochs.)", ""]
 
 # Table 7
-t7 = nets.table7_explanation(model)
+t7 = ch.table7_explanation(model)
 enc, att, fc1, fc2 = model.encoder, model.attention, model.head[0], model.head[-1]
 bad = [b for b in ("encoder", "attention", "head") if not bool(t7.loc[b, "matches"])]
 text = "* **Table 7 " + ("does not describe" if bad else "describes") + " the stated network.** "

@@ -360,7 +360,7 @@ for c in checks:
 # %% [markdown]
 # ## Paper versus ours
 
-# %% tags=["hide-input"]
+# %% tags=["remove-input", "hide-output"]
 paper5 = papers.dhansoia_table5()
 claims = []
 for v, source in (("faithful", "yahoo"), ("proper", "rv")):

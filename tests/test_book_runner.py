@@ -18,9 +18,9 @@ from pathlib import Path
 import psutil
 import pytest
 
-from volrep import config, regression, runner
-from volrep.errors import ChapterInterrupted, ConfigError
-from notebook_files import write_notebook
+from volrep import config, regression, runner, schedule
+from volrep.errors import ChapterError, ChapterInterrupted, ConfigError
+from notebook_files import isolated_project, write_notebook
 
 FIRST, SECOND, NEEDY = "01_data_liquidity", "04_baselines", "09_significance"
 
@@ -42,16 +42,10 @@ def _body(name: str) -> list[str]:
 
 @pytest.fixture()
 def project(tmp_path, monkeypatch):
-    root = tmp_path / "project"
-    (root / "notebooks").mkdir(parents=True)
+    root = isolated_project(tmp_path, monkeypatch)
     (root / "_toc.yml").write_text("format: jb-book\nroot: intro\n")
     for name in (FIRST, SECOND, NEEDY):
         write_notebook(root / "notebooks" / f"{name}.ipynb", 'profile = "quick"', _body(name))
-    for key in ("VOLREP_RESULTS_DIR", "VOLREP_STAGING_DIR", "VOLREP_PROGRESS_FILE"):
-        monkeypatch.delenv(key, raising=False)
-    monkeypatch.setenv("VOLREP_CACHE_DIR", str(tmp_path / "derived"))
-    monkeypatch.setenv("VOLREP_DATA_DIR", str(tmp_path / "raw"))
-    monkeypatch.chdir(root)
     return root
 
 
@@ -64,22 +58,22 @@ def _stamp(root: Path, profile: str, seconds: dict[str, float]) -> None:
 
 def test_expected_wall_time_schedules_longest_first_and_waits_for_needs(monkeypatch):
     seconds = {"a": 10.0, "b": 60.0, "c": 30.0, "d": 20.0}
-    assert runner.launch_order(["a", "b", "c", "d", "e"], seconds) == ["e", "b", "c", "d", "a"]  # unmeasured first
-    assert runner.expected_wall_time(list(seconds), seconds, 1) == 120.0
-    assert runner.expected_wall_time(list(seconds), seconds, 2) == 60.0  # b | c, d, a
+    assert schedule.launch_order(["a", "b", "c", "d", "e"], seconds) == ["e", "b", "c", "d", "a"]  # unmeasured first
+    assert schedule.expected_wall_time(list(seconds), seconds, 1) == 120.0
+    assert schedule.expected_wall_time(list(seconds), seconds, 2) == 60.0  # b | c, d, a
     monkeypatch.setattr(config, "CHAPTER_NEEDS", {"a": ("b",)})
-    assert runner.expected_wall_time(list(seconds), seconds, 2) == 70.0  # a waits for b
-    assert runner.expected_wall_time(["a", "c"], seconds, 2) == 30.0  # a need outside the run is not waited for
+    assert schedule.expected_wall_time(list(seconds), seconds, 2) == 70.0  # a waits for b
+    assert schedule.expected_wall_time(["a", "c"], seconds, 2) == 30.0  # a need outside the run is not waited for
 
 
 def test_plan_states_the_measured_costs_and_what_is_unmeasured(project):
     _stamp(project, "full", {FIRST: 600.0, SECOND: 3600.0})
-    text = runner.plan_text([FIRST, SECOND, NEEDY], "full", 2, project)
+    text = schedule.plan_text([FIRST, SECOND, NEEDY], "full", 2, project)
     assert "3 chapter(s) of the full profile, 2 at a time" in text
     assert "01 10 min, 04 60 min" in text
     assert "expected wall time ≈ 60 min" in text
     assert "not measured for this profile: 09" in text
-    assert "not measured for this profile: 01, 04, 09" in runner.plan_text([FIRST, SECOND, NEEDY], "quick", 2, project)
+    assert "not measured for this profile: 01, 04, 09" in schedule.plan_text([FIRST, SECOND, NEEDY], "quick", 2, project)
 
 
 def test_book_refuses_zero_jobs(project):
@@ -88,7 +82,7 @@ def test_book_refuses_zero_jobs(project):
 
 
 def test_chapters_run_side_by_side_and_a_needy_chapter_waits(project):
-    runs = runner.run_chapters([FIRST, SECOND, NEEDY], profile="quick", jobs=2, root=project)
+    runs = schedule.run_chapters([FIRST, SECOND, NEEDY], profile="quick", jobs=2, root=project)
     assert sorted(r.name for r in runs) == [FIRST, SECOND, NEEDY]
     for name in (FIRST, SECOND, NEEDY):
         assert runner.check_published(name, project) == []
@@ -105,8 +99,8 @@ def test_chapters_run_side_by_side_and_a_needy_chapter_waits(project):
 
 def test_a_failed_chapter_is_reported_its_dependant_skipped_the_others_published(project):
     (project / "notebooks" / "FAIL-04").touch()
-    with pytest.raises(runner.ChapterError) as caught:
-        runner.run_chapters([FIRST, SECOND, NEEDY], profile="quick", jobs=2, root=project)
+    with pytest.raises(ChapterError) as caught:
+        schedule.run_chapters([FIRST, SECOND, NEEDY], profile="quick", jobs=2, root=project)
     message = str(caught.value)
     assert "boom in 04" in message and "not run: it needs 04_baselines, which failed" in message
     assert runner.check_published(FIRST, project) == []

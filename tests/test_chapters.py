@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from volrep import papers
+from volrep import evaluate, papers
 from volrep.chapters import liquidity, rv_signature
 
 
@@ -146,7 +146,7 @@ def test_baselines_tables_and_table5_claims():
     forecasts = {"HAR": {1: pd.Series([1.0, 2.0, 3.0, 5.0], index=idx)}, "GARCH(1, 1)": {1: pd.Series([2.0, 3.0, 4.0, 5.0], index=idx)}}
     rmse = ch.error_table(forecasts, actual)
     assert rmse.loc["HAR", 1] == pytest.approx(0.5) and rmse.loc["GARCH(1, 1)", 1] == pytest.approx(1.0)
-    rel = ch.relative_table(rmse, "HAR")
+    rel = 100 * evaluate.relative_power(rmse, rmse.loc["HAR"])
     assert rel.loc["GARCH(1, 1)", 1] == pytest.approx(-100.0) and rel.loc["HAR", 1] == 0
     claims = {c.id: c for c in ch.table5_claims(papers.huang_table5(), rel, source="x", variant="proper")}
     assert claims["huang.T5B.GARCH(1,1).h1_x"].verdict == "not reproduced"  # -100 vs the paper's -19.9

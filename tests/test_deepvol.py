@@ -342,3 +342,12 @@ def test_training_rejects_bad_settings_and_non_finite_losses(garch_panel) -> Non
     huge = dv.ReturnPool.from_frame(returns.iloc[:100] * 1e30)  # y² / σ² overflows float32
     with pytest.raises(FloatingPointError, match="step 1"):
         dv.train_deepvol(model, huge, steps=2, seed=0, n_real=2, n_portfolios=0, device="cpu")
+
+
+def test_resolve_sizes_auto_follows_the_device() -> None:
+    assert dv.resolve_sizes("auto", "auto", "cuda") == (dv.PAPER, dv.AUTHORS_CODE)
+    assert dv.resolve_sizes("auto", "auto", "cpu") == (dv.AUTHORS_CODE, dv.DeepVolConfig(3, 64, 0.0))
+    assert dv.resolve_sizes("3x64", "auto", "cpu") == (dv.DeepVolConfig(3, 64, 0.0), dv.DeepVolConfig(3, 64, 0.0))
+    assert dv.resolve_sizes("paper", "authors_code", "cpu") == (dv.PAPER, dv.AUTHORS_CODE)
+    with pytest.raises(ConfigError, match="unknown DeepVol configuration"):
+        dv.resolve_sizes("auto", "big", "cpu")

@@ -3,7 +3,7 @@
 import pytest
 
 from volrep.errors import ChapterInterrupted, ConfigError, DataError, MissingDataError, VolrepError
-from volrep.runner import ChapterError
+from volrep.errors import ChapterError
 
 
 @pytest.mark.parametrize("error", [ConfigError("x"), DataError("f.csv", "rule"),

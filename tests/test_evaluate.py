@@ -59,16 +59,26 @@ def test_relative_power_signs_and_huang_table5():
         evaluate.relative_gain(0.5, -0.384)
 
 
+def test_relative_power_of_a_loss_table_keeps_its_labels():
+    table = pd.DataFrame({1: [0.5, 1.0], 7: [3.0, 2.0]}, index=["HAR", "GARCH(1, 1)"])
+    rel = evaluate.relative_power(table, table.loc["HAR"])
+    expected = pd.DataFrame({1: [0.0, -1.0], 7: [0.0, 1 / 3]}, index=table.index)
+    pd.testing.assert_frame_equal(rel, expected)
+    pd.testing.assert_frame_equal(100 * rel, 100 * (1 - table / table.loc["HAR"]))  # the percent tables of Huang
+    with pytest.raises(DataError, match="matching labels"):
+        evaluate.relative_power(table, table.loc["HAR"].rename({7: 14}))
+
+
 def test_series_are_matched_by_label():
     dates = pd.date_range("2021-01-01", periods=4)
     y = pd.Series(Y, index=dates)
     f = pd.Series(F, index=dates)[::-1]  # same labels, other order
     assert evaluate.rmse(y, f) == pytest.approx(math.sqrt(0.375))
-    with pytest.raises(ConfigError, match="indexed differently"):
+    with pytest.raises(DataError, match="aligned one to one.*indexed differently"):
         evaluate.rmse(y, f.iloc[1:])
-    with pytest.raises(ConfigError, match="repeat"):
+    with pytest.raises(DataError, match="aligned one to one.*repeat"):
         evaluate.mae(y, pd.Series(F, index=dates[[0, 0, 1, 2]]))
-    with pytest.raises(ConfigError, match="4 actual value"):
+    with pytest.raises(DataError, match="aligned one to one.*4 actual value"):
         evaluate.rmse(Y, F[:3])
 
 

@@ -267,7 +267,7 @@ def test_every_notebook_parameter_has_a_schema(source):
 
 def test_chapter_without_a_schema_is_a_clear_error():
     with pytest.raises(ConfigError, match="'10_new' has no parameter schema: add an entry to "
-                                          "volrep.config.CHAPTER_PARAMETERS"):
+                                          "volrep.settings.CHAPTER_PARAMETERS"):
         config.validate_parameters("10_new", {"profile": "quick"})
 
 

@@ -13,7 +13,7 @@ import pytest
 from volrep import sim, store, targets
 from volrep.chapters import baselines as ch4
 from volrep.chapters import leaderboard_networks as ln
-from volrep.chapters import significance as sg
+from volrep.chapters import leaderboard as lb
 from volrep.errors import ConfigError, DataError
 from volrep.models import deepvol as dv
 
@@ -50,15 +50,15 @@ def base():
 
 def test_every_family_forecasts_every_test_origin(base):
     data, forecasts = base
-    families = {sg.family_of(model, sg.CHAPTER) for model in forecasts}
-    assert families == set(ln.NETWORK_FAMILIES) == set(sg.TRAINED_HERE)
+    families = {lb.family_of(model, lb.CHAPTER) for model in forecasts}
+    assert families == set(ln.NETWORK_FAMILIES) == set(lb.TRAINED_HERE)
     for model, by_h in forecasts.items():
         assert set(by_h) == set(HORIZONS), model
         for h, fc in by_h.items():
             assert fc.index.equals(data.split.origins("test", h)), (model, h)
             assert np.isfinite(fc).all() and (fc > 0).all(), (model, h)
     rows = ln.store_rows(forecasts, data.target, asset="sim", variant="sim", seed=0)
-    assert set(rows["horizon"]) == set(HORIZONS) and (rows["chapter"] == sg.CHAPTER).all()
+    assert set(rows["horizon"]) == set(HORIZONS) and (rows["chapter"] == lb.CHAPTER).all()
     assert len(rows) == len(forecasts) * sum(len(data.split.origins("test", h)) for h in HORIZONS)
     y = targets.horizon_target(data.target, 3).loc[rows.loc[rows["horizon"] == 3, "date"]]
     np.testing.assert_array_equal(rows.loc[rows["horizon"] == 3, "actual"].to_numpy(), y.to_numpy())
@@ -93,17 +93,17 @@ def test_no_look_ahead(base):
 def test_leaderboard_holds_every_family(base):
     data, forecasts = base
     rows = ln.store_rows(forecasts, data.target, asset="sim", variant="sim", seed=0)
-    computed, actual = sg.compute_baselines(data.target, data.returns, HORIZONS)
+    computed, actual = lb.compute_baselines(data.target, data.returns, HORIZONS)
     computed |= ch4.naive_forecasts(data.target, data.split, HORIZONS)
-    panel, src = sg.leaderboard_inputs({sg.CHAPTER: rows}, HORIZONS, asset="sim", computed=computed,
+    panel, src = lb.leaderboard_inputs({lb.CHAPTER: rows}, HORIZONS, asset="sim", computed=computed,
                                        computed_actual=actual)
-    assert sg.families_missing(src) == []
+    assert lb.families_missing(src) == []
     assert set(src.loc[src["model"].isin(list(forecasts)), "status"]) == {"trained here"}
     for h in HORIZONS:
         fc, y = panel[h]
-        board = sg.leaderboard(fc, y, h, boot=sg.BootstrapSettings(reps=50),
+        board = lb.leaderboard(fc, y, h, boot=lb.BootstrapSettings(reps=50),
                                families=dict(zip(src["model"], src["family"])))
-        assert {f for f, _, _ in sg.FAMILIES} <= set(board["family"])
+        assert {f for f, _, _ in lb.FAMILIES} <= set(board["family"])
         assert len(y) == len(data.split.origins("test", h))
 
 

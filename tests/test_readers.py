@@ -72,7 +72,7 @@ def _grid_ms(n: int, step: int = STEP_15M) -> list[int]:
 def _klines_zip(
     tmp_path: Path, lines: Sequence[str], name: str = "BTCUSDT-15m-2021-03.zip", header: bool = False
 ) -> Path:
-    head = [",".join(readers._KLINE_COLUMNS)] if header else []
+    head = [",".join(readers.binance._KLINE_COLUMNS)] if header else []
     return _write_zip(tmp_path / name, "\n".join([*head, *lines]) + "\n")
 
 
@@ -292,7 +292,7 @@ def test_aggtrades_ticks_schema_ties_and_units(tmp_path: Path) -> None:
 def test_aggtrades_header_chunks_and_errors(tmp_path: Path) -> None:
     t = T0.value // MS
     times = [t + i for i in range(7)]
-    header = ",".join(readers._AGGTRADE_COLUMNS)
+    header = ",".join(readers.binance._AGGTRADE_COLUMNS)
     body = _aggtrade_lines(times, [100 + i for i in range(7)], [1] * 7)
     path = _write_zip(tmp_path / "a.zip", "\n".join([header, *body]))
     whole, _ = readers.read_binance_aggtrades(path)

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from volrep import data
-from volrep.data import registry
+from volrep.data import fallbacks, registry
 from volrep.data.clean import CleaningReport
 from volrep.data.registry import REGISTRY, DatasetSpec, RawFile, binance_aggtrades, binance_klines, binance_url
 from volrep.errors import ConfigError, DataError, MissingDataError
@@ -138,7 +138,7 @@ def test_bitstamp_ticks_say_they_have_no_published_hash():
 
 
 def test_ticker_list_is_the_snapshot_membership():
-    tickers = registry.sp500_tickers()
+    tickers = fallbacks.sp500_tickers()
     assert len(tickers) == 503 and len(set(tickers)) == 503 and list(tickers) == sorted(tickers)
     assert {"AAPL", "BRK-B", "BF-B", "GEV"} <= set(tickers)
 

@@ -7,6 +7,7 @@ hidden size, a broken metric — fails it.
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import math
 
@@ -216,10 +217,10 @@ def test_every_tolerance_rule_matches_something_in_the_committed_reference():
     refs = {p.stem: json.loads(p.read_text()) for p in folder.glob("*.json")}
     for chapter, pattern, _ in regression.CLAIM_TOLERANCES:
         ids = [c["id"] for c in refs[chapter]["claims"]]
-        assert any(regression.fnmatch.fnmatchcase(i, pattern) for i in ids), (chapter, pattern)
+        assert any(fnmatch.fnmatchcase(i, pattern) for i in ids), (chapter, pattern)
     for chapter, pattern, _ in regression.FORECAST_TOLERANCES:
         models = [g["model"] for g in refs[chapter]["forecasts"]]
-        assert any(regression.fnmatch.fnmatchcase(m, pattern) for m in models), (chapter, pattern)
+        assert any(fnmatch.fnmatchcase(m, pattern) for m in models), (chapter, pattern)
 
 
 def _reference(chapter: str) -> dict:
@@ -264,11 +265,11 @@ def test_recheck_reads_the_kept_matrix_results(tmp_path):
 
 
 def test_every_network_chapter_09_trains_has_its_familys_forecast_tolerance():
-    """Chapter 09's own networks (significance.TRAINED_HERE) are checked like their families, not as exact numbers:
+    """Chapter 09's own networks (leaderboard.TRAINED_HERE) are checked like their families, not as exact numbers:
     an 'other machine' moved its DeepVol's mean forecast by 4.5 % (the EXACT rule failed it)."""
     import fnmatch
 
-    from volrep.chapters.significance import TRAINED_HERE
+    from volrep.chapters.leaderboard import TRAINED_HERE
 
     names = {"Dhansoia LSTM (from scratch)", "Dhansoia transfer LSTM (frozen_encoder)", "Dhansoia HAR-LSTM Hybrid",
              "Huang LSTM (HAR)", "Huang MTF-16-CNN + LSTM (10min)", "DeepVol 3x64 (US stocks)"}

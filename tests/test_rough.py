@@ -272,6 +272,23 @@ def test_short_nan_and_constant_input_raise(estimator) -> None:
         estimator(rng.standard_normal(500), n_boot=1)
 
 
+@pytest.mark.parametrize("estimator", [rescaled_range, dfa, variogram, wavelet_slope, gjr_moment_scaling])
+def test_every_estimator_shares_the_bootstrap_options(estimator) -> None:
+    """``n_boot``, ``block``, ``rng`` and ``resample`` are checked in one place (BootstrapOptions), alike everywhere."""
+    x = fbm(999, 0.3, np.random.default_rng(0))
+    with pytest.raises(ConfigError, match=r"n_boot must be 0 \(OLS standard error\) or an integer >= 2, got 1"):
+        estimator(x, n_boot=1)
+    with pytest.raises(ConfigError, match="resample must be 'series' or 'differences', got 'levels'"):
+        estimator(x, resample="levels")
+    with pytest.raises(ConfigError, match=r"block must be an integer in \[1, (999|1000)\], got 5000"):
+        estimator(x, n_boot=2, block=5000)
+    with pytest.raises(TypeError, match="n_bot"):
+        estimator(x, n_bot=5)
+    seeded = estimator(x, n_boot=5, block=50, rng=3)
+    assert seeded.se == estimator(x, n_boot=5, block=50, rng=np.random.default_rng(3)).se
+    assert seeded.se_method.endswith("(B=5, block=50)")
+
+
 def test_invalid_settings_raise() -> None:
     x = fbm(999, 0.3, np.random.default_rng(0))
     with pytest.raises(ConfigError):

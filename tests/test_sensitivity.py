@@ -76,6 +76,17 @@ def test_chapter_sources_follow_the_notebooks_imports(project):
         regression.chapter_sources("09_significance", project)
 
 
+def test_chapter_sources_follow_chapter_modules_into_the_modules_they_import(project):
+    chapters = project / "src" / "volrep" / "chapters"
+    (chapters / "baselines.py").write_text("from volrep.chapters.deepvol import X\nfrom volrep.chapters import rough_hurst\n")
+    (chapters / "deepvol.py").write_text("from volrep.chapters import baselines  # a cycle ends\n")
+    assert regression.chapter_sources(CHAPTER, project) == [
+        f"notebooks/{CHAPTER}.py", *(f"src/volrep/chapters/{m}.py" for m in ("baselines", "deepvol", "rough_hurst"))]
+    (chapters / "deepvol.py").write_text("from volrep.chapters import gone\n")
+    with pytest.raises(ConfigError, match="deepvol.py imports volrep.chapters.gone"):
+        regression.chapter_sources(CHAPTER, project)
+
+
 def test_full_reference_holds_claims_and_a_stamp_only(project, tmp_path):
     run = _run(tmp_path / "run", "full", [_claim("huang.T5.HAR.h1", 0.95)])
     timings = tmp_path / "timings.json"

@@ -11,7 +11,9 @@ import pandas as pd
 import pytest
 
 from volrep import stats, store
+from volrep.chapters import leaderboard as lb
 from volrep.chapters import significance as sg
+from volrep.chapters import significance_deepvol as sdv
 from volrep.errors import ConfigError, DataError
 
 
@@ -148,8 +150,23 @@ def test_mcs_and_spa_refuse_bad_input():
         stats.model_confidence_set(pd.DataFrame({"a": np.ones(10)}))
     with pytest.raises(DataError):
         stats.model_confidence_set(pd.DataFrame({"a": [np.nan] * 10, "b": np.ones(10)}))
-    with pytest.raises(ConfigError):
+    with pytest.raises(DataError, match="benchmark and model aligned one to one.*10 benchmark value"):
         stats.spa_test(np.ones(10), np.ones((9, 2)))
+
+
+def test_arch_spa_is_not_studentized_as_stats_spa_test_says():
+    """``stats.spa_test``'s notes say that arch's SPA ignores ``studentize``: if a release changes that, so must they."""
+    from arch.bootstrap import SPA
+
+    rng = np.random.default_rng(0)
+    bench = rng.normal(1, 1, 300) ** 2
+    models = np.column_stack([rng.normal(1, s, 300) ** 2 for s in (0.5, 2.0, 1.0)])
+    pvalues = []
+    for studentize in (True, False):
+        spa = SPA(bench, models, reps=300, studentize=studentize, seed=np.random.default_rng(1))
+        spa.compute()
+        pvalues.append(spa.pvalues.to_numpy())
+    np.testing.assert_array_equal(*pvalues)
 
 
 def test_adjust_pvalues_by_hand():
@@ -195,15 +212,15 @@ def test_deepvol_recast_finds_the_better_series_only():
                                       "target": "squared_return", "horizon": 1, "split": "liu_80_20", "seed": 0,
                                       "date": dates, "forecast": fc, "actual": r2}))
     frame = store.validate_rows(pd.concat(rows, ignore_index=True), "test")
-    table = sg.deepvol_dm_by_series(frame, variant="faithful", split="liu_80_20", target="squared_return")
-    summary = sg.deepvol_summary(table)
+    table = sdv.deepvol_dm_by_series(frame, variant="faithful", split="liu_80_20", target="squared_return")
+    summary = sdv.deepvol_summary(table)
     assert summary["series"] == 6
     truth = table.loc[["s0", "s1", "s2"]]
     assert ((truth["p_bh"] < 0.05) & (truth["dm"] < 0)).all()  # found on every series where DeepVol is the truth
     assert summary["better_bh"] >= 0.5 and summary["worse_bh"] == 0.0
     assert summary["better_bh"] <= 4 / 6  # at most one false discovery among the three equal-accuracy series
-    claims = sg.deepvol_claims({"T3.nll.new_stocks_rate": summary})
-    assert {c.id for c in claims} == {f"deepvol.{k}.dm_bh" for k in sg.DEEPVOL_GROUPS}
+    claims = sdv.deepvol_claims({"T3.nll.new_stocks_rate": summary})
+    assert {c.id for c in claims} == {f"deepvol.{k}.dm_bh" for k in sdv.DEEPVOL_GROUPS}
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -222,24 +239,24 @@ def test_leaderboard_inputs_load_compute_and_refuse_another_target(tmp_path):
     rows = pd.concat([_rows("07_cnn_lstm_mtf", "LSTM (HAR)", actual, actual * np.exp(0.3 * rng.standard_normal(120))),
                       _rows("07_cnn_lstm_mtf", "MTF-7-CNN + LSTM (x)", other, other * 1.1)])
     store.save_forecasts("07_cnn_lstm_mtf", rows.loc[rows["model"] == "LSTM (HAR)"], directory=tmp_path)
-    inventory, frames = sg.store_inventory(tmp_path)
+    inventory, frames = lb.store_inventory(tmp_path)
     assert inventory.loc["07_cnn_lstm_mtf", "present"] and not inventory.loc["04_baselines", "present"]
     frames["07_cnn_lstm_mtf"] = rows  # one network scored against another series
-    computed = {sg.BENCHMARK: {1: actual * np.exp(0.05 * rng.standard_normal(120))},
+    computed = {lb.BENCHMARK: {1: actual * np.exp(0.05 * rng.standard_normal(120))},
                 "GARCH(1, 1)": {1: actual * np.exp(0.5 * rng.standard_normal(120))}}
-    panel, src = sg.leaderboard_inputs(frames, [1], computed=computed, computed_actual={1: actual})
+    panel, src = lb.leaderboard_inputs(frames, [1], computed=computed, computed_actual={1: actual})
     status = dict(zip(src["model"], src["status"]))
     assert status["LSTM (HAR)"] == "loaded"
     assert status["MTF-7-CNN + LSTM (x)"] == "other target"
-    assert status[sg.BENCHMARK] == "computed"
-    assert "DeepVol (Liu et al.)" in sg.families_missing(src)
+    assert status[lb.BENCHMARK] == "computed"
+    assert "DeepVol (Liu et al.)" in lb.families_missing(src)
     fc, y = panel[1]
-    assert set(fc.columns) == {"LSTM (HAR)", sg.BENCHMARK, "GARCH(1, 1)"}
-    board = sg.leaderboard(fc, y, 1, boot=sg.BootstrapSettings(reps=100))
-    assert board.index[0] == sg.BENCHMARK  # log-errors of sd 0.05 beat 0.3 and 0.5
-    assert np.isnan(board.loc[sg.BENCHMARK, "spa_p_mse"])
+    assert set(fc.columns) == {"LSTM (HAR)", lb.BENCHMARK, "GARCH(1, 1)"}
+    board = lb.leaderboard(fc, y, 1, boot=lb.BootstrapSettings(reps=100))
+    assert board.index[0] == lb.BENCHMARK  # log-errors of sd 0.05 beat 0.3 and 0.5
+    assert np.isnan(board.loc[lb.BENCHMARK, "spa_p_mse"])
     with pytest.raises(ConfigError):
-        sg.leaderboard_inputs({}, [1])  # no target at all
+        lb.leaderboard_inputs({}, [1])  # no target at all
 
 
 def test_match_target_recognises_the_series():

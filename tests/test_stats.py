@@ -42,7 +42,7 @@ def test_size_and_power():
 
 
 def test_bad_input():
-    with pytest.raises(ConfigError):
+    with pytest.raises(DataError, match="errors_1 and errors_2 aligned one to one.*5 errors_1 value"):
         diebold_mariano(np.zeros(5), np.zeros(6))
     with pytest.raises(DataError):
         diebold_mariano(np.r_[np.nan, np.ones(20)], np.ones(21))

@@ -1,4 +1,5 @@
-"""Tests of volrep.techlog: indicators, targets, the experiment's windows and splits, baselines, MSE decomposition."""
+"""Tests of volrep.technical (indicators, targets) and volrep.chapters.techlog (the experiment's windows and splits,
+baselines, MSE decomposition)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from volrep import evaluate, techlog
+from volrep import evaluate, technical
+from volrep.chapters import techlog
 from volrep.errors import ConfigError, DataError
 from volrep.papers import TECHLOG_TEST
 
@@ -42,16 +44,16 @@ def from_closes(close: np.ndarray) -> pd.DataFrame:
 
 
 def test_rsi_and_stochastic_of_a_monotone_up_series_are_100():
-    ind = techlog.technical_indicators(from_closes(100.0 + np.arange(60.0)))
+    ind = technical.technical_indicators(from_closes(100.0 + np.arange(60.0)))
     assert ind["rsi_14"].iloc[:14].isna().all()
     np.testing.assert_array_equal(ind["rsi_14"].iloc[14:], 100.0)
     np.testing.assert_array_equal(ind["stoch_k"].iloc[13:], 100.0)
-    down = techlog.technical_indicators(from_closes(200.0 - np.arange(60.0)))
+    down = technical.technical_indicators(from_closes(200.0 - np.arange(60.0)))
     np.testing.assert_array_equal(down["rsi_14"].iloc[14:], 0.0)
 
 
 def test_macd_is_zero_and_rsi_neutral_on_a_constant_series():
-    ind = techlog.technical_indicators(from_closes(np.full(80, 123.45)))
+    ind = technical.technical_indicators(from_closes(np.full(80, 123.45)))
     for col in ("macd", "macd_signal", "macd_hist", "momentum_24", "log_return"):
         values = ind[col].dropna()
         assert len(values) > 40
@@ -62,11 +64,11 @@ def test_macd_is_zero_and_rsi_neutral_on_a_constant_series():
 
 def test_bollinger_by_hand_and_pct_b_within_the_band():
     close = np.tile([100.0, 102.0], 20)  # 20-bar mean 101, population sd 1: bands 99 and 103
-    ind = techlog.technical_indicators(from_closes(close))
+    ind = technical.technical_indicators(from_closes(close))
     pct_b, width = ind["bb_pct_b"].iloc[19:], ind["bb_bandwidth"].iloc[19:]
     np.testing.assert_allclose(pct_b, np.where(close[19:] == 102.0, 0.75, 0.25))
     np.testing.assert_allclose(width, 4.0 / 101.0)
-    wave = techlog.technical_indicators(from_closes(1000.0 + 5.0 * np.sin(np.arange(300) / 4.0)))
+    wave = technical.technical_indicators(from_closes(1000.0 + 5.0 * np.sin(np.arange(300) / 4.0)))
     inside = wave["bb_pct_b"].dropna()
     in_band = inside[(inside >= 0) & (inside <= 1)]
     assert len(in_band) > 0.8 * len(inside)  # a smooth wave stays mostly within its band
@@ -75,13 +77,13 @@ def test_bollinger_by_hand_and_pct_b_within_the_band():
 
 def test_indicator_warmup_and_units():
     bars = make_bars(400)
-    ind = techlog.technical_indicators(bars)
-    assert int(ind.notna().all(axis=1).to_numpy().argmax()) == techlog.TREND_BARS - 1
+    ind = technical.technical_indicators(bars)
+    assert int(ind.notna().all(axis=1).to_numpy().argmax()) == technical.TREND_BARS - 1
     scaled = bars.assign(**{c: bars[c] * 10.0 for c in ("open", "high", "low", "close")})
-    ind10 = techlog.technical_indicators(scaled)
+    ind10 = technical.technical_indicators(scaled)
     np.testing.assert_allclose(ind10[["macd", "atr_14", "momentum_24"]], 10 * ind[["macd", "atr_14", "momentum_24"]],
                                rtol=1e-9)
-    rel, rel10 = (techlog.technical_indicators(b, relative=True) for b in (bars, scaled))
+    rel, rel10 = (technical.technical_indicators(b, relative=True) for b in (bars, scaled))
     np.testing.assert_allclose(rel10, rel, rtol=1e-9, atol=1e-12)
 
 
@@ -92,15 +94,15 @@ def test_indicators_and_targets_are_causal():
     future.iloc[t0:, :4] *= 1.7
     future.iloc[t0:, 4] *= 5.0
     for relative in (False, True):
-        before = techlog.technical_indicators(bars, relative=relative).iloc[:t0]
-        after = techlog.technical_indicators(future, relative=relative).iloc[:t0]
+        before = technical.technical_indicators(bars, relative=relative).iloc[:t0]
+        after = technical.technical_indicators(future, relative=relative).iloc[:t0]
         pd.testing.assert_frame_equal(before, after)
-        changed = techlog.technical_indicators(future, relative=relative).iloc[t0]
-        assert not np.allclose(changed, techlog.technical_indicators(bars, relative=relative).iloc[t0])
-    pd.testing.assert_series_equal(techlog.trailing_log_realized_vol(bars).iloc[:t0],
-                                   techlog.trailing_log_realized_vol(future).iloc[:t0])
+        changed = technical.technical_indicators(future, relative=relative).iloc[t0]
+        assert not np.allclose(changed, technical.technical_indicators(bars, relative=relative).iloc[t0])
+    pd.testing.assert_series_equal(technical.trailing_log_realized_vol(bars).iloc[:t0],
+                                   technical.trailing_log_realized_vol(future).iloc[:t0])
     # a target at t uses bars t+1 … t+h: origins before t0 − h are untouched, origin t0 − h is not
-    for target in (techlog.future_dollar_volatility, techlog.future_log_realized_vol):
+    for target in (technical.future_dollar_volatility, technical.future_log_realized_vol):
         a, b = target(bars, HOURS), target(future, HOURS)
         pd.testing.assert_series_equal(a.iloc[: t0 - HOURS], b.iloc[: t0 - HOURS])
         assert a.iloc[t0 - HOURS] != b.iloc[t0 - HOURS]
@@ -113,8 +115,8 @@ def test_indicators_and_targets_are_causal():
 def test_dollar_target_readings_by_hand():
     steps = np.tile([1.0, -1.0], 30)
     bars = from_closes(100.0 + np.r_[0.0, np.cumsum(steps)])
-    changes = techlog.future_dollar_volatility(bars, HOURS)
-    levels = techlog.future_dollar_volatility(bars, HOURS, of="levels")
+    changes = technical.future_dollar_volatility(bars, HOURS)
+    levels = technical.future_dollar_volatility(bars, HOURS, of="levels")
     np.testing.assert_allclose(changes.dropna(), np.sqrt(24 / 23))  # 12 changes of +1 and 12 of −1
     np.testing.assert_allclose(levels.dropna(), np.sqrt(12 * 0.25 * 2 / 23))  # 12 closes at 100, 12 at 101
     assert changes.iloc[-HOURS:].isna().all() and changes.iloc[: -HOURS].notna().all()
@@ -123,8 +125,8 @@ def test_dollar_target_readings_by_hand():
 def test_dollar_target_scales_with_price_and_log_rv_does_not():
     sigma = 0.004
     bars = make_bars(8000, seed=1, sigma=sigma, drift=np.log(20.0) / 8000)  # price × 20, constant volatility
-    dollar = techlog.future_dollar_volatility(bars, HOURS)
-    log_rv = techlog.future_log_realized_vol(bars, HOURS)
+    dollar = technical.future_dollar_volatility(bars, HOURS)
+    log_rv = technical.future_log_realized_vol(bars, HOURS)
     quarter = len(bars) // 4
     first, last = slice(0, quarter), slice(-quarter - HOURS, -HOURS)
     price_ratio = bars["close"].iloc[last].mean() / bars["close"].iloc[first].mean()
@@ -136,10 +138,10 @@ def test_dollar_target_scales_with_price_and_log_rv_does_not():
     assert log_rv.mean() == pytest.approx(np.log(sigma * np.sqrt(HOURS)), abs=0.05)
     # exact scale behaviour
     scaled = bars.assign(**{c: bars[c] * 10.0 for c in ("open", "high", "low", "close")})
-    np.testing.assert_allclose(techlog.future_dollar_volatility(scaled, HOURS), 10 * dollar, rtol=1e-9)
-    np.testing.assert_allclose(techlog.future_log_realized_vol(scaled, HOURS), log_rv, atol=1e-12)
+    np.testing.assert_allclose(technical.future_dollar_volatility(scaled, HOURS), 10 * dollar, rtol=1e-9)
+    np.testing.assert_allclose(technical.future_log_realized_vol(scaled, HOURS), log_rv, atol=1e-12)
     # the future target is the trailing quantity h bars later
-    trailing = techlog.trailing_log_realized_vol(bars, HOURS)
+    trailing = technical.trailing_log_realized_vol(bars, HOURS)
     np.testing.assert_array_equal(log_rv.to_numpy()[:-HOURS], trailing.to_numpy()[HOURS:])
 
 
@@ -147,7 +149,7 @@ def test_flat_prices_make_the_log_target_an_error():
     bars = make_bars(200)
     bars.iloc[100:130, :4] = bars["close"].iloc[99]
     with pytest.raises(DataError, match="positive realized variance") as err:
-        techlog.future_log_realized_vol(bars, HOURS)
+        technical.future_log_realized_vol(bars, HOURS)
     assert err.value.row == 100 + HOURS - 1
 
 
@@ -168,7 +170,7 @@ def test_faithful_windows_reproduce_the_logs_batch_counts(bars5000):
     assert batches["train"] == techlog.LOG_BATCHES["train"] and batches["test"] == techlog.LOG_BATCHES["test"]
     report = data.report
     assert report.rows_in == 5000 and report.rows_out == sum(sizes.values())
-    assert report.count(techlog.RULE_WARMUP) == techlog.TREND_BARS - 1
+    assert report.count(techlog.RULE_WARMUP) == technical.TREND_BARS - 1
     assert report.count(techlog.RULE_TAIL) == HOURS
     assert report.count(techlog.RULE_LOOKBACK) == 3 * (data.lookback - 1)
     assert report.count(techlog.RULE_PURGED) == 0 and report.count(techlog.RULE_GAPS) == 0
@@ -180,7 +182,7 @@ def test_faithful_windows_reproduce_the_logs_batch_counts(bars5000):
 def test_faithful_arrays_match_their_definitions(bars5000):
     data = techlog.experiment_data(bars5000, variant="faithful")
     sample = bars5000.iloc[-5000:]
-    features = techlog.technical_indicators(sample)
+    features = technical.technical_indicators(sample)
     train_rows = features.iloc[199:199 + 3344]  # the 70 % of the 4,777 usable rows
     np.testing.assert_allclose(data.x_scaler.mean, train_rows.mean(), rtol=1e-12)
     for part in (data.train, data.test):
@@ -188,9 +190,9 @@ def test_faithful_arrays_match_their_definitions(bars5000):
         np.testing.assert_allclose(part.X[i, -1], data.x_scaler.transform(features.loc[part.dates[i]]), rtol=1e-5)
         np.testing.assert_allclose(part.X[i, 0], data.x_scaler.transform(features.shift(23).loc[part.dates[i]]),
                                    rtol=1e-5)
-        dollars = techlog.future_dollar_volatility(sample, HOURS).loc[part.dates]
+        dollars = technical.future_dollar_volatility(sample, HOURS).loc[part.dates]
         np.testing.assert_allclose(part.y, dollars, rtol=1e-6)
-        trailing = techlog.future_dollar_volatility(sample, HOURS).shift(HOURS).loc[part.dates]
+        trailing = technical.future_dollar_volatility(sample, HOURS).shift(HOURS).loc[part.dates]
         np.testing.assert_allclose(part.current, trailing, rtol=1e-6)
 
 
@@ -222,10 +224,10 @@ def test_corrected_target_is_a_train_zscore_of_log_rv(bars5000):
     assert float(np.std(data.train.y)) == pytest.approx(1.0, abs=1e-5)
     sample = bars5000.iloc[-5000:]
     for part in (data.train, data.test):
-        np.testing.assert_allclose(data.to_units(part.y), techlog.future_log_realized_vol(sample).loc[part.dates],
+        np.testing.assert_allclose(data.to_units(part.y), technical.future_log_realized_vol(sample).loc[part.dates],
                                    atol=1e-5)
         np.testing.assert_allclose(data.to_units(part.current),
-                                   techlog.trailing_log_realized_vol(sample).loc[part.dates], atol=1e-5)
+                                   technical.trailing_log_realized_vol(sample).loc[part.dates], atol=1e-5)
 
 
 def test_stride_keeps_non_overlapping_evaluation_origins(bars5000):
@@ -266,7 +268,7 @@ def test_bad_inputs_are_errors(bars5000):
     with pytest.raises(ConfigError, match="split"):
         techlog.experiment_data(bars5000, split=(0.8, 0.2))
     with pytest.raises(DataError, match="required columns"):
-        techlog.technical_indicators(bars5000.drop(columns="volume"))
+        technical.technical_indicators(bars5000.drop(columns="volume"))
     flat = bars5000.copy()
     flat.iloc[3000:3021] = flat.iloc[3000:3021].assign(open=5e4, high=5.001e4, low=4.999e4, close=5e4)
     # 20 equal closes: Bollinger %B is 0/0 at the 20th (row 3019 of the bars, 2019 of the 5,000-bar sample)

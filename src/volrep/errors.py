@@ -22,6 +22,10 @@ class ConfigError(VolrepError, ValueError):
     """
 
 
+class ChapterError(VolrepError):
+    """A chapter notebook failed: names the notebook, the cell and the error (see :mod:`volrep.runner`)."""
+
+
 class ChapterInterrupted(VolrepError):
     """Chapter runs were interrupted (Ctrl-C, SIGTERM); nothing of them was published (see :mod:`volrep.runner`).
 

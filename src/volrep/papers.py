@@ -186,49 +186,47 @@ def huang_table5() -> pd.DataFrame:
 _HUANG_HORIZONS = [1, 7, 14, 30, 60]
 _HAR_ROW = [280.13, 315.71, 322.75, 324.04, 322.53]
 _GARCH11_ROW = [335.87, 335.70, 335.77, 336.44, 337.99]
+_MTF_HAR = ("MTF-30-CNN + LSTM", "HAR + MTF of 30 daily RVs"), ("MTF-7-CNN + LSTM", "HAR + MTF of 7 daily RVs")
 # fmt: off
-#: Table 6 Panel A (10-minute RV of the previous day, Bitstamp 2014-2021, 90/10 split): (model, input, RMSE row).
-_T6 = [
-    ("LSTM", "10min", [305.83, 312.89, 318.70, 318.65, 320.49]),
-    ("MTF-144-CNN + LSTM", "10min", [299.77, 308.25, 317.08, 317.75, 319.76]),
-    ("MTF-72-CNN + LSTM", "10min", [301.13, 306.76, 317.05, 317.78, 319.75]),
-    ("MTF-48-CNN + LSTM", "10min", [303.11, 301.07, 317.07, 316.67, 319.75]),
-    ("MTF-36-CNN + LSTM", "10min", [303.09, 301.85, 317.04, 317.62, 319.73]),
-    ("MTF-24-CNN + LSTM", "10min", [302.77, 290.28, 314.65, 318.18, 319.73]),
-    ("MTF-18-CNN + LSTM", "10min", [307.89, 305.69, 317.07, 308.98, 319.75]),
-    ("MTF-16-CNN + LSTM", "10min", [302.95, 293.75, 317.06, 316.97, 319.66]),
-    ("MTF-12-CNN + LSTM", "10min", [304.37, 300.08, 317.08, 317.73, 319.71]),
-    ("MTF-9-CNN + LSTM", "10min", [307.23, 310.02, 317.07, 316.93, 319.75]),
-    ("MTF-8-CNN + LSTM", "10min", [308.75, 286.64, 317.08, 317.63, 319.67]),
-    ("MTF-6-CNN + LSTM", "10min", [305.05, 284.88, 317.04, 317.60, 319.83]),
-    ("MTF-4-CNN + LSTM", "10min", [305.44, 284.95, 317.08, 317.31, 319.73]),
-]
-#: Table 7 Panel A (inputs as HAR's: past 1-day RV, 7-day and 30-day averages; MTF of the past 7 or 30 daily RVs).
-_T7 = [
-    ("LSTM", "HAR", [278.85, 310.79, 319.43, 319.45, 320.33]),
-    ("MTF-30-CNN + LSTM", "HAR + MTF of 30 daily RVs", [284.52, 312.75, 316.29, 318.15, 318.20]),
-    ("MTF-7-CNN + LSTM", "HAR + MTF of 7 daily RVs", [298.60, 312.37, 317.02, 318.00, 318.54]),
-]
-#: Table 9 Panel A (LSTM by input frequency).
-_T9 = [
-    ("LSTM", "HAR", [278.85, 310.79, 319.43, 319.45, 320.33]),
-    ("LSTM", "1 day", [286.08, 310.09, 317.14, 316.11, 319.58]),
-    ("LSTM", "1h", [303.09, 307.09, 319.83, 314.82, 320.94]),
-    ("LSTM", "30min", [305.83, 305.44, 319.58, 318.30, 321.71]),
-    ("LSTM", "10min", [305.83, 312.89, 318.70, 318.65, 320.49]),
-    ("LSTM", "5min", [306.50, 313.18, 318.92, 317.31, 321.27]),
-]
-#: Table 10 Panel A (CNN-LSTM by input frequency; the image is the full-size MTF of the previous day's RVs).
-_T10 = [
-    ("MTF-30-CNN + LSTM", "HAR + MTF of 30 daily RVs", [284.52, 312.75, 316.29, 318.15, 318.20]),
-    ("MTF-7-CNN + LSTM", "HAR + MTF of 7 daily RVs", [298.60, 312.37, 317.02, 318.00, 318.54]),
-    ("MTF-24-CNN + LSTM", "1h", [295.16, 306.14, 317.07, 316.55, 318.95]),
-    ("MTF-48-CNN + LSTM", "30min", [297.60, 308.50, 317.08, 315.37, 319.68]),
-    ("MTF-144-CNN + LSTM", "10min", [299.77, 308.25, 317.08, 317.75, 319.76]),
-    ("MTF-288-CNN + LSTM", "5min", [302.59, 301.84, 317.07, 316.03, 319.73]),
-]
+#: Panel A of Tables 6, 7, 9 and 10, every printed row once (Tables 9 and 10 repeat rows of Tables 6 and 7):
+#: ``(model, input)`` → RMSE at 1, 7, 14, 30 and 60 days (Bitstamp 2014-2021, 90/10 split).
+_NEURAL_RMSE = {
+    ("LSTM", "10min"): [305.83, 312.89, 318.70, 318.65, 320.49],
+    ("MTF-144-CNN + LSTM", "10min"): [299.77, 308.25, 317.08, 317.75, 319.76],
+    ("MTF-72-CNN + LSTM", "10min"): [301.13, 306.76, 317.05, 317.78, 319.75],
+    ("MTF-48-CNN + LSTM", "10min"): [303.11, 301.07, 317.07, 316.67, 319.75],
+    ("MTF-36-CNN + LSTM", "10min"): [303.09, 301.85, 317.04, 317.62, 319.73],
+    ("MTF-24-CNN + LSTM", "10min"): [302.77, 290.28, 314.65, 318.18, 319.73],
+    ("MTF-18-CNN + LSTM", "10min"): [307.89, 305.69, 317.07, 308.98, 319.75],
+    ("MTF-16-CNN + LSTM", "10min"): [302.95, 293.75, 317.06, 316.97, 319.66],
+    ("MTF-12-CNN + LSTM", "10min"): [304.37, 300.08, 317.08, 317.73, 319.71],
+    ("MTF-9-CNN + LSTM", "10min"): [307.23, 310.02, 317.07, 316.93, 319.75],
+    ("MTF-8-CNN + LSTM", "10min"): [308.75, 286.64, 317.08, 317.63, 319.67],
+    ("MTF-6-CNN + LSTM", "10min"): [305.05, 284.88, 317.04, 317.60, 319.83],
+    ("MTF-4-CNN + LSTM", "10min"): [305.44, 284.95, 317.08, 317.31, 319.73],
+    ("LSTM", "HAR"): [278.85, 310.79, 319.43, 319.45, 320.33],
+    _MTF_HAR[0]: [284.52, 312.75, 316.29, 318.15, 318.20],
+    _MTF_HAR[1]: [298.60, 312.37, 317.02, 318.00, 318.54],
+    ("LSTM", "1 day"): [286.08, 310.09, 317.14, 316.11, 319.58],
+    ("LSTM", "1h"): [303.09, 307.09, 319.83, 314.82, 320.94],
+    ("LSTM", "30min"): [305.83, 305.44, 319.58, 318.30, 321.71],
+    ("LSTM", "5min"): [306.50, 313.18, 318.92, 317.31, 321.27],
+    ("MTF-24-CNN + LSTM", "1h"): [295.16, 306.14, 317.07, 316.55, 318.95],
+    ("MTF-48-CNN + LSTM", "30min"): [297.60, 308.50, 317.08, 315.37, 319.68],
+    ("MTF-288-CNN + LSTM", "5min"): [302.59, 301.84, 317.07, 316.03, 319.73],
+}
 # fmt: on
-_NEURAL_TABLES = {6: _T6, 7: _T7, 9: _T9, 10: _T10}
+#: The rows of each table, in the paper's order. 6: the previous day's 10-minute RV, by MTF image size; 7: inputs
+#: as HAR's (past 1-day RV, 7-day and 30-day averages), and MTF images of the past 7 or 30 daily RVs; 9: LSTM by
+#: input frequency; 10: CNN-LSTM by input frequency (the image is the full-size MTF of the previous day's RVs).
+_NEURAL_TABLES = {
+    6: [("LSTM", "10min"),
+        *((f"MTF-{size}-CNN + LSTM", "10min") for size in (144, 72, 48, 36, 24, 18, 16, 12, 9, 8, 6, 4))],
+    7: [("LSTM", "HAR"), *_MTF_HAR],
+    9: [("LSTM", freq) for freq in ("HAR", "1 day", "1h", "30min", "10min", "5min")],
+    10: [*_MTF_HAR, *((f"MTF-{size}-CNN + LSTM", freq) for size, freq in ((24, "1h"), (48, "30min"), (144, "10min"),
+                                                                           (288, "5min")))],
+}
 
 
 def huang_neural_table(number: int) -> pd.DataFrame:
@@ -252,9 +250,10 @@ def huang_neural_table(number: int) -> pd.DataFrame:
     """
     if number not in _NEURAL_TABLES:
         raise ValueError(f"Huang et al. neural-network tables are {sorted(_NEURAL_TABLES)}, got {number!r}")
-    rows = [("HAR", "HAR", _HAR_ROW), *_NEURAL_TABLES[number], ("GARCH(1, 1)", "log return", _GARCH11_ROW)]
-    index = pd.MultiIndex.from_tuples([(m, i) for m, i, _ in rows], names=["model", "input"])
-    rmse = pd.DataFrame([r for *_, r in rows], index=index, columns=_HUANG_HORIZONS)
+    rows = {("HAR", "HAR"): _HAR_ROW} | {key: _NEURAL_RMSE[key] for key in _NEURAL_TABLES[number]}
+    rows[("GARCH(1, 1)", "log return")] = _GARCH11_ROW
+    index = pd.MultiIndex.from_tuples(list(rows), names=["model", "input"])
+    rmse = pd.DataFrame(list(rows.values()), index=index, columns=_HUANG_HORIZONS)
     rel = 100 * (1 - rmse / rmse.iloc[0])
     return pd.concat({"rmse": rmse, "relative_pct": rel}, axis=1).rename_axis(columns=["panel", "horizon"])
 

@@ -12,7 +12,7 @@ without regenerating the README fails the tests.
 The second block (:data:`TIMINGS_BEGIN` … :data:`TIMINGS_END`) is the table of wall times and peak memory per
 chapter and profile, from the references' stamps (written by ``make baselines`` for ``quick`` and by
 ``python -m volrep reference --timings`` for ``full``), with the book's expected wall time at one and two chapters
-side by side (:func:`volrep.runner.expected_wall_time`).
+side by side (:func:`volrep.schedule.expected_wall_time`).
 """
 
 from __future__ import annotations
@@ -140,7 +140,7 @@ def _duration(seconds: float | None) -> str:
 def timings_markdown(root: Path) -> str:
     """The body of the README's timings block: per chapter and profile the stamped wall time and peak memory, then
     the book's expected wall time with 1 and 2 chapters at a time, and the machine that measured them."""
-    from volrep.runner import expected_wall_time
+    from volrep.schedule import expected_wall_time
 
     references = {p: load_references(p, root) for p in PROFILES}
     chapters = sorted(set().union(*references.values()))

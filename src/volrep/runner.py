@@ -11,12 +11,15 @@ Publishing is all or nothing
 A chapter runs into a temporary notebook, and its results (``<chapter>.json``, its forecasts) go to a staging
 folder (``VOLREP_STAGING_DIR``, which :func:`volrep.report.write_results` and :func:`volrep.store.save_forecasts`
 honour). Only when every cell has run are the results moved into the results folder and then the notebook into
-``book/chapters``, the notebook stamped with the sha256 of its results file. A failed run publishes nothing (its
+``book/chapters``, the notebook stamped with the sha256 of its results file and turned into the book's pages
+(:mod:`volrep.publish`: the run's parameters as a table, the other profile's verdicts, long chapters as several
+pages). A failed run publishes nothing (its
 notebook is kept for debugging in ``book/chapters/.failed/``), an interrupted one nothing at all; the last good
 page and its results stay as they were. Before building, :func:`check_published` refuses a notebook with an
 error output or an unexecuted cell, and one whose results file is missing or is not the one its run wrote.
-Parameters are checked against the chapter's schema (:func:`volrep.config.validate_parameters`) and the
+Parameters are checked against the chapter's schema (:func:`volrep.settings.validate_parameters`) and the
 folders named by the environment (:func:`volrep.config.check_environment`) before a kernel starts.
+Running several chapters side by side is :mod:`volrep.schedule`'s job.
 """
 
 from __future__ import annotations
@@ -30,31 +33,18 @@ import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from tqdm import tqdm
 
 from volrep.config import check_environment, check_profile, repo_root, validate_parameters
-from volrep.errors import ChapterInterrupted, ConfigError, VolrepError
+from volrep.errors import ChapterError, ChapterInterrupted, ConfigError, VolrepError
 from volrep.report import read_results, scoreboard_markdown
-
-
-class ChapterError(VolrepError):
-    """A chapter notebook failed: names the notebook, the cell and the error."""
+from volrep.schedule import ChapterRun, peak_memory, plan_text, run_chapters
 
 
 #: Set by :func:`run_chapter` for the kernel: where the chapter's results go until the run has succeeded.
 STAGING_ENV = "VOLREP_STAGING_DIR"
-
-
-@dataclass(frozen=True)
-class ChapterRun:
-    """Outcome of one executed chapter."""
-
-    name: str
-    output: Path
-    seconds: float
 
 
 @contextmanager
@@ -107,7 +97,7 @@ def run_chapter(
         ``"quick"`` or ``"full"``; passed to the notebook as the ``profile`` parameter.
     parameters
         Extra papermill parameters (the chapter's knobs, ``seed``, ``data_source`` …), checked against the
-        chapter's schema (:data:`volrep.config.CHAPTER_PARAMETERS`) before anything runs.
+        chapter's schema (:data:`volrep.settings.CHAPTER_PARAMETERS`) before anything runs.
     output_dir
         Where the executed notebook goes (default ``book/chapters``).
     root
@@ -155,7 +145,7 @@ def run_chapter(
                 progress_bar=False,
                 config=kernel_config,
             )
-        _publish(name, scratch, staging, output, results)
+        _publish(name, scratch, staging, output, results, root)
     except PapermillExecutionError as err:
         if err.ename == "KeyboardInterrupt":
             raise ChapterInterrupted(name) from None
@@ -194,9 +184,14 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _publish(name: str, scratch: Path, staging: Path, output: Path, results: Path) -> None:
-    """Move a successful run's results, then its notebook (stamped with the results' sha256), into place."""
+def _publish(name: str, scratch: Path, staging: Path, output: Path, results: Path, root: Path) -> None:
+    """Move a successful run's results, then its pages (the notebook stamped with the results' sha256 and turned
+    into the book's pages by :func:`volrep.publish.publish_pages`), into place."""
+    import json
+
     import nbformat
+
+    from volrep.publish import page_names, publish_pages
 
     written = staging / f"{name}.json"
     if not written.is_file():
@@ -204,37 +199,24 @@ def _publish(name: str, scratch: Path, staging: Path, output: Path, results: Pat
                            "nothing was published")
     nb = nbformat.read(scratch, as_version=4)
     nb.metadata["volrep"] = {"results": written.name, "results_sha256": _sha256(written)}
-    _show_parameters_as_table(nb)
-    nbformat.write(nb, scratch)
-    scratch.chmod(0o644)
+    pages = publish_pages(nb, json.loads(written.read_text()), root)
+    stems = page_names(name, len(pages))
+    scratches = [scratch.with_name(f"{stem}.ipynb") for stem in stems]
+    for page, path in zip(pages, scratches):
+        nbformat.write(page, path)
+        path.chmod(0o644)
     files = sorted(p for p in staging.rglob("*") if p.is_file())
     for path in files:
         target = results / path.relative_to(staging)
         target.parent.mkdir(parents=True, exist_ok=True)
         path.chmod(0o644)
         os.replace(path, target)
-    os.replace(scratch, output)
-
-
-def _show_parameters_as_table(nb: "nbformat.NotebookNode") -> None:
-    """Hide the notebook's ``parameters`` cell and papermill's injected one (``remove-cell``: plumbing a reader
-    need not see) and put a small table of the run's parameters in their place."""
-    import nbformat
-
-    run = nb.metadata.get("papermill", {}).get("parameters", {})
-    where = None
-    for i, cell in enumerate(nb.cells):
-        tags = cell.metadata.setdefault("tags", [])
-        if {"parameters", "injected-parameters"} & set(tags):
-            where = i
-            if "remove-cell" not in tags:
-                tags.append("remove-cell")
-    if where is None or not run:
-        return
-    rows = [f"| `{key}` | `{value!r}` |" for key, value in run.items()]
-    table = "\n".join(["This page was run with these parameters (the others take the profile's values):", "",
-                       "| parameter | value |", "|---|---|", *rows])
-    nb.cells.insert(where + 1, nbformat.v4.new_markdown_cell(table, metadata={"tags": ["run-parameters"]}))
+    for old in output.parent.glob(f"{name}_[0-9]*.ipynb"):  # pages of an earlier run that this one no longer has
+        if old.stem not in stems:
+            old.unlink()
+    for path, stem in zip(scratches[1:], stems[1:]):
+        os.replace(path, output.with_name(f"{stem}.ipynb"))
+    os.replace(scratches[0], output)
 
 
 def _keep_failed(scratch: Path, output_dir: Path) -> Path | None:
@@ -377,7 +359,7 @@ def refresh_baselines(names: Sequence[str] = (), *, root: Path | None = None) ->
         try:
             for name in chosen:
                 start = time.perf_counter()
-                with _peak_memory() as peak:
+                with peak_memory() as peak:
                     paths.append(refresh_baseline(name, root=root))
                 timings[name] = {"wall_s": round(time.perf_counter() - start, 1),
                                  "peak_rss_mb": round(peak["peak_rss_mb"])}
@@ -397,270 +379,6 @@ def write_scoreboard(root: Path | None = None) -> Path:
     page = root / "book" / "scoreboard.md"
     page.write_text(scoreboard_markdown(read_results(root / "book" / "results"), reference_root=root))
     return page
-
-
-def measured_seconds(profile: str, root: Path | None = None) -> dict[str, float]:
-    """The wall time of each chapter's last recorded run of ``profile`` (``book/reference/<profile>``'s stamps).
-
-    Chapters without a stamped wall time are left out: the plan says they are unmeasured.
-    """
-    import json
-
-    from volrep.regression import reference_dir
-
-    seconds = {}
-    for path in sorted(reference_dir(profile, root).glob("*.json")):
-        wall = json.loads(path.read_text()).get("stamp", {}).get("wall_s")
-        if wall is not None:
-            seconds[path.stem] = float(wall)
-    return seconds
-
-
-def launch_order(names: Sequence[str], seconds: Mapping[str, float]) -> list[str]:
-    """The order in which chapters are started: unmeasured ones first, then the longest first (book order on ties),
-    so that the longest chapter does not start last. Dependencies (:data:`volrep.config.CHAPTER_NEEDS`) are
-    honoured when they are launched, not here."""
-    return sorted(names, key=lambda n: (n in seconds, -seconds.get(n, 0.0), n))
-
-
-def expected_wall_time(names: Sequence[str], seconds: Mapping[str, float], jobs: int) -> float:
-    """Wall time of running ``names`` ``jobs`` at a time in :func:`launch_order`, from the measured ``seconds``
-    (an unmeasured chapter counts 0), each chapter waiting for the ones it needs (list-scheduling simulation)."""
-    from volrep.config import CHAPTER_NEEDS
-
-    pending, running, finished, clock = launch_order(names, seconds), [], set(), 0.0
-    while pending or running:
-        for name in [n for n in pending if all(d in finished or d not in names for d in CHAPTER_NEEDS.get(n, ()))]:
-            if len(running) >= jobs:
-                break
-            running.append((clock + seconds.get(name, 0.0), name))
-            pending.remove(name)
-        running.sort()
-        clock, name = running.pop(0)
-        finished.add(name)
-    return clock
-
-
-def _minutes(seconds: float) -> str:
-    return f"{seconds / 60:.0f} min" if seconds >= 90 else f"{seconds:.0f} s"
-
-
-def plan_text(names: Sequence[str], profile: str, jobs: int, root: Path | None = None) -> str:
-    """What ``volrep book`` is about to run and roughly how long it will take, from the measured costs of the
-    profile's last recorded runs (:func:`measured_seconds`), not from the chapters done so far."""
-    seconds = measured_seconds(profile, root)
-    known = {n: seconds[n] for n in names if n in seconds}
-    lines = [f"book: {len(names)} chapter(s) of the {profile} profile, {jobs} at a time"]
-    if known:
-        lines.append("  last measured: " + ", ".join(f"{n[:2]} {_minutes(s)}" for n, s in known.items()))
-        lines.append(f"  expected wall time ≈ {_minutes(expected_wall_time(names, known, jobs))} on a machine like the "
-                     f"one that measured them (book/reference/{profile})")
-    missing = [n[:2] for n in names if n not in known]
-    if missing:
-        lines.append(f"  not measured for this profile: {', '.join(missing)} (the estimate leaves them out)")
-    return "\n".join(lines)
-
-
-def family_rss_mb(pid: int | None = None) -> float:
-    """Resident memory (MB) of process ``pid`` (default: this one) and all its descendants (its kernels); 0 if gone."""
-    import psutil
-
-    try:
-        family = [psutil.Process(pid)]
-        family += family[0].children(recursive=True)
-        return sum(p.memory_info().rss for p in family if p.is_running()) / 2**20
-    except (psutil.Error, OSError):
-        return 0.0
-
-
-@contextmanager
-def _peak_memory() -> Iterator[dict[str, float]]:
-    """Sample :func:`family_rss_mb` of this process twice a second while the block runs; the peak ends up in the
-    yielded dict's ``peak_rss_mb``."""
-    import threading
-
-    peak = {"peak_rss_mb": 0.0}
-    done = threading.Event()
-
-    def sample() -> None:
-        while not done.wait(0.5):
-            peak["peak_rss_mb"] = max(peak["peak_rss_mb"], family_rss_mb())
-
-    thread = threading.Thread(target=sample, daemon=True)
-    thread.start()
-    try:
-        yield peak
-    finally:
-        done.set()
-        thread.join()
-
-
-@dataclass
-class _Job:
-    """One chapter running in its own ``python -m volrep chapter`` process."""
-
-    name: str
-    process: subprocess.Popen
-    log: Path
-    progress: Path
-    started: float
-    peak_rss_mb: float = 0.0
-
-    def sample_memory(self) -> None:
-        """Keep the peak of the resident memory of the chapter's process and its kernel."""
-        self.peak_rss_mb = max(self.peak_rss_mb, family_rss_mb(self.process.pid))
-
-    def status(self) -> str:
-        """``07 12 min networks 3/25 › epochs 37/200 (≈ 2 min left in this loop)``: time so far and the loops
-        the chapter's kernel is in (:mod:`volrep.progress`), with a note when none has moved for 5 minutes."""
-        from volrep import progress
-
-        stack = progress.read(self.progress)
-        line = f"{self.name[:2]} {_minutes(time.perf_counter() - self.started)}"
-        if stack:
-            line += f" {progress.describe(stack)}"
-            quiet = time.time() - max(r.get("updated", 0) for r in stack)
-            if quiet > 300:
-                line += f" (no update for {_minutes(quiet)})"
-        return line
-
-
-def _start(name: str, profile: str, root: Path, folder: Path) -> _Job:
-    """Start chapter ``name`` in a new process (and session: a Ctrl-C reaches the book, which stops it)."""
-    from volrep.progress import PROGRESS_ENV
-
-    env = dict(os.environ)
-    for key in ("VOLREP_RESULTS_DIR", "VOLREP_CACHE_DIR", "VOLREP_DATA_DIR"):  # the child runs in ``root``
-        if env.get(key):
-            env[key] = os.path.abspath(os.path.expanduser(env[key]))
-    env[PROGRESS_ENV] = str(folder / f"{name}.progress.json")
-    Path(env[PROGRESS_ENV]).unlink(missing_ok=True)  # a previous run's loops are not this run's progress
-    log = folder / f"{name}.log"
-    with open(log, "w") as out:
-        process = subprocess.Popen([sys.executable, "-m", "volrep", "chapter", name, "--profile", profile],
-                                   cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    return _Job(name, process, log, Path(env[PROGRESS_ENV]), time.perf_counter())
-
-
-def _stop(jobs: Sequence[_Job], grace: float = 20.0) -> None:
-    """SIGTERM every running chapter (each kills its kernel and publishes nothing), wait, then kill whatever of
-    them and their kernels is still alive: no process outlives the book."""
-    import psutil
-
-    family = []
-    for job in jobs:
-        try:
-            family += psutil.Process(job.process.pid).children(recursive=True)
-        except psutil.Error:
-            pass
-        if job.process.poll() is None:
-            job.process.terminate()
-    deadline = time.monotonic() + grace
-    for job in jobs:
-        try:
-            job.process.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            job.process.kill()
-            job.process.wait()
-    for proc in family:
-        try:
-            proc.kill()
-            proc.wait(timeout=5)
-        except (psutil.Error, OSError):
-            pass
-
-
-def _interruptible() -> object:
-    """Make Ctrl-C (SIGINT) raise KeyboardInterrupt even when this process started with SIGINT ignored (as a
-    background job of a non-interactive shell, or a child of a test runner's worker, does): stopping the book must
-    stop its chapters. Returns the previous handler (``None`` outside the main thread, where nothing changes)."""
-    import signal
-    import threading
-
-    if threading.current_thread() is not threading.main_thread():
-        return None
-    return signal.signal(signal.SIGINT, signal.default_int_handler)
-
-
-def _tail(path: Path, lines: int = 25) -> str:
-    text = path.read_text(errors="replace").strip().splitlines() if path.is_file() else []
-    return "\n".join("    " + line for line in text[-lines:])
-
-
-def run_chapters(names: Sequence[str], *, profile: str, jobs: int, root: Path | None = None) -> list[ChapterRun]:
-    """Run chapters ``jobs`` at a time, each in its own process (:func:`run_chapter`: all-or-nothing publishing).
-
-    A chapter of :data:`volrep.config.CHAPTER_NEEDS` starts only when the chapters it needs (among ``names``) have
-    been published. A terminal bar counts chapters and shows, for each running one, its time so far and where it
-    is inside (:mod:`volrep.progress`). Each chapter's output goes to ``book/chapters/.logs/<chapter>.log``; the wall
-    time and peak memory (process and kernel) of each successful run to ``book/chapters/.logs/timings.json``, the
-    file ``python -m volrep reference --timings`` stamps a reference with.
-
-    Raises
-    ------
-    ChapterError
-        One or more chapters failed (the message quotes the end of each one's log); the others ran to the end and
-        were published.
-    ChapterInterrupted
-        Ctrl-C or SIGTERM: the running chapters were stopped, their kernels killed, nothing of them published.
-    """
-    import json
-
-    from volrep.config import CHAPTER_NEEDS
-
-    root = root or repo_root()
-    folder = root / "book" / "chapters" / ".logs"
-    folder.mkdir(parents=True, exist_ok=True)
-    pending = launch_order(names, measured_seconds(profile, root))
-    running: dict[str, _Job] = {}
-    runs: list[ChapterRun] = []
-    failed: dict[str, str] = {}
-    timings: dict[str, dict[str, float]] = {}
-    terminal = sys.stderr.isatty()
-    bar = tqdm(total=len(names), desc=f"chapters ({profile})", unit="chapter", mininterval=1 if terminal else 60)
-    previous = _interruptible()
-    try:
-        while pending or running:
-            for name in list(pending):
-                needs = [d for d in CHAPTER_NEEDS.get(name, ()) if d in names]
-                if lost := [d for d in needs if d in failed]:
-                    pending.remove(name)
-                    failed[name] = f"    not run: it needs {', '.join(lost)}, which failed"
-                    bar.update()
-                elif len(running) < jobs and all(d in timings for d in needs):
-                    pending.remove(name)
-                    running[name] = _start(name, profile, root, folder)
-            for name, job in list(running.items()):
-                job.sample_memory()
-                if job.process.poll() is None:
-                    continue
-                del running[name]
-                bar.update()
-                seconds = time.perf_counter() - job.started
-                if job.process.returncode == 0:
-                    timings[name] = {"wall_s": round(seconds, 1), "peak_rss_mb": round(job.peak_rss_mb)}
-                    runs.append(ChapterRun(name, root / "book" / "chapters" / f"{name}.ipynb", seconds))
-                    tqdm.write(f"  {name}: {_minutes(seconds)}, peak memory {job.peak_rss_mb:.0f} MB")
-                else:
-                    failed[name] = _tail(job.log)
-                    tqdm.write(f"  {name}: FAILED after {_minutes(seconds)} (log: {job.log})")
-            bar.set_postfix_str(" | ".join(job.status() for job in running.values()), refresh=False)
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        stopped = list(running)
-        _stop(list(running.values()))
-        raise ChapterInterrupted(*stopped) if stopped else KeyboardInterrupt from None
-    finally:
-        if previous is not None:
-            import signal
-
-            signal.signal(signal.SIGINT, previous)
-        bar.close()
-        (folder / "timings.json").write_text(json.dumps(timings, indent=1) + "\n")  # volrep reference --timings
-    if failed:
-        raise ChapterError("chapter(s) failed; nothing of them was published, the other chapters were:\n"
-                           + "\n".join(f"  {n}:\n{why}" for n, why in failed.items()))
-    return runs
 
 
 def build_book(

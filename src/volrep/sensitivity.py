@@ -206,7 +206,7 @@ def chapter_staleness(reference: Mapping, root: Path,
 
     Stale when a source file of its stamp changed in a commit after the stamped one
     (``git log <stamped>..HEAD -- <sources>``) or has uncommitted changes, or when the profile's settings in
-    ``settings`` (default :data:`volrep.config.CHAPTER_SETTINGS`) differ from the stamped ones. Unknown when
+    ``settings`` (default :data:`volrep.settings.CHAPTER_SETTINGS`) differ from the stamped ones. Unknown when
     nothing says stale but git, the stamped commit or the stamp's source list is not available.
     """
     settings = CHAPTER_SETTINGS if settings is None else settings

@@ -18,6 +18,7 @@ import pandas as pd
 from scipy import stats as sps
 
 from volrep.errors import ConfigError, DataError
+from volrep.evaluate.alignment import check_aligned
 
 Loss = Literal["se", "ae", "qlike"]
 Alternative = Literal["two-sided", "less", "greater"]
@@ -64,8 +65,12 @@ def losses(actual: np.ndarray | pd.Series, forecast: np.ndarray | pd.Series, los
     Raises
     ------
     DataError
-        For QLIKE, when an actual or a forecast is ≤ 0 (QLIKE is defined for variances only).
+        Misaligned actual and forecast (:func:`volrep.evaluate.check_aligned`); for QLIKE, an actual or a
+        forecast ≤ 0 (QLIKE is defined for variances only).
+    ConfigError
+        When actual and forecast differ in shape beyond their length (e.g. 1-D and 2-D).
     """
+    forecast = check_aligned(actual, forecast, label="losses")
     y, f = np.asarray(actual, dtype=float), np.asarray(forecast, dtype=float)
     if y.shape != f.shape:
         raise ConfigError(f"actual and forecast must have the same shape, got {y.shape} and {f.shape}")
@@ -76,6 +81,18 @@ def losses(actual: np.ndarray | pd.Series, forecast: np.ndarray | pd.Series, los
         ratio = y / f
         return ratio - np.log(ratio) - 1.0
     return _losses(y - f, loss)
+
+
+def _paired(first: np.ndarray | pd.Series, second: np.ndarray | pd.Series, label: str,
+            names: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
+    """The two inputs of a Diebold–Mariano test: aligned (:func:`volrep.evaluate.check_aligned`), 1-d, finite."""
+    second = check_aligned(first, second, label=label, names=names)
+    a, b = np.asarray(first, dtype=float), np.asarray(second, dtype=float)
+    if a.ndim != 1 or b.ndim != 1:
+        raise ConfigError(f"{names[0]} and {names[1]} must be 1-d arrays, got shapes {a.shape} and {b.shape}")
+    if not (np.isfinite(a).all() and np.isfinite(b).all()):
+        raise DataError(label, "finite values", int(np.argmax(~(np.isfinite(a) & np.isfinite(b)))))
+    return a, b
 
 
 def diebold_mariano(
@@ -100,6 +117,14 @@ def diebold_mariano(
     alternative
         ``"two-sided"``; ``"less"``: model 1 is more accurate (its loss is smaller); ``"greater"``: model 2 is.
 
+    Raises
+    ------
+    DataError
+        Misaligned errors (:func:`volrep.evaluate.check_aligned`: different lengths, or Series with different
+        index labels; Series with the same labels in another order are matched by label) or a non-finite error.
+    ConfigError
+        Errors that are not 1-D, or an unknown ``loss`` or ``alternative``.
+
     Notes
     -----
     With ``d_t = L(e_{1,t}) − L(e_{2,t})``, ``d̄`` its mean over n dates and ``γ_k`` its autocovariances,
@@ -118,11 +143,7 @@ def diebold_mariano(
     Harvey, D., Leybourne, S. & Newbold, P. (1997). Testing the equality of prediction mean squared errors.
     *International Journal of Forecasting* 13(2), 281-291.
     """
-    e1, e2 = np.asarray(errors_1, dtype=float), np.asarray(errors_2, dtype=float)
-    if e1.shape != e2.shape or e1.ndim != 1:
-        raise ConfigError(f"errors must be two 1-d arrays of equal length, got {e1.shape} and {e2.shape}")
-    if not (np.isfinite(e1).all() and np.isfinite(e2).all()):
-        raise DataError("forecast errors", "finite values", int(np.argmax(~(np.isfinite(e1) & np.isfinite(e2)))))
+    e1, e2 = _paired(errors_1, errors_2, "forecast errors", ("errors_1", "errors_2"))
     return diebold_mariano_losses(_losses(e1, loss), _losses(e2, loss), horizon=horizon, alternative=alternative)
 
 
@@ -137,12 +158,9 @@ def diebold_mariano_losses(
 
     Same statistic, variance and p-value as :func:`diebold_mariano` (which calls this with squared or absolute
     errors), on ``d_t = loss_1_t − loss_2_t``; ``alternative="less"``: model 1 has the smaller expected loss.
+    Misaligned losses are a :class:`~volrep.errors.DataError` (:func:`volrep.evaluate.check_aligned`).
     """
-    l1, l2 = np.asarray(loss_1, dtype=float), np.asarray(loss_2, dtype=float)
-    if l1.shape != l2.shape or l1.ndim != 1:
-        raise ConfigError(f"losses must be two 1-d arrays of equal length, got {l1.shape} and {l2.shape}")
-    if not (np.isfinite(l1).all() and np.isfinite(l2).all()):
-        raise DataError("forecast losses", "finite values", int(np.argmax(~(np.isfinite(l1) & np.isfinite(l2)))))
+    l1, l2 = _paired(loss_1, loss_2, "forecast losses", ("loss_1", "loss_2"))
     n = l1.size
     if horizon < 1 or n < max(10, 2 * horizon):
         raise ConfigError(f"need horizon ≥ 1 and at least max(10, 2h) dates, got h={horizon}, n={n}")
@@ -187,9 +205,17 @@ def dm_matrix(forecasts: pd.DataFrame, actual: pd.Series, *, horizon: int = 1, l
         (small p) when model i's loss is significantly *smaller* than model j's (``alternative="less"`` on
         ``d_t = L_i − L_j``). Since the t distribution is symmetric, ``p[i, j] + p[j, i] = 1``: the paper's table
         has this property (e.g. 0.8261 and 0.1739), which is how its convention was identified.
+
+    Raises
+    ------
+    ConfigError
+        When ``forecasts`` is not a DataFrame.
+    DataError
+        When ``forecasts`` and ``actual`` are misaligned (:func:`volrep.evaluate.check_aligned`).
     """
-    if not isinstance(forecasts, pd.DataFrame) or not forecasts.index.equals(actual.index):
-        raise ConfigError("dm_matrix: forecasts must be a DataFrame on the same dates as actual")
+    if not isinstance(forecasts, pd.DataFrame):
+        raise ConfigError("dm_matrix: forecasts must be a DataFrame, one column per model")
+    forecasts = check_aligned(actual, forecasts, label="dm_matrix")
     lossdf = {m: losses(actual.to_numpy(), forecasts[m].to_numpy(), loss) for m in forecasts.columns}
     names = list(forecasts.columns)
     out = pd.DataFrame(np.nan, index=pd.Index(names, name="i"), columns=pd.Index(names, name="j"))
@@ -251,9 +277,12 @@ def spa_test(benchmark_loss: np.ndarray | pd.Series, model_losses: np.ndarray | 
     Notes
     -----
     With ``d_{k,t} = L_{0,t} − L_{k,t}`` (positive when model k beats the benchmark), the null is
-    :math:`\\max_k E[d_k] \\le 0`; the statistic is :math:`\\max_k \\sqrt{n}\\,\\bar d_k / \\hat\\omega_k`
-    (studentized) and its null distribution is bootstrapped with recentring that ignores poor models
-    (Hansen 2005, "consistent" p-value).
+    :math:`\\max_k E[d_k] \\le 0`. Hansen (2005) studentizes, :math:`\\max_k \\sqrt{n}\\,\\bar d_k / \\hat\\omega_k`;
+    ``arch`` (8.0), which computes it here, compares the plain :math:`\\max_k \\bar d_k` with its bootstrap
+    maxima, whatever its ``studentize`` option (the option leaves the p-values unchanged,
+    ``tests/test_significance.py`` checks it), and uses :math:`\\hat\\omega_k` only for the recentring that
+    ignores poor models ("consistent" p-value). In a joint test the models with the noisiest gains therefore weigh
+    most.
 
     References
     ----------
@@ -261,11 +290,13 @@ def spa_test(benchmark_loss: np.ndarray | pd.Series, model_losses: np.ndarray | 
     """
     from arch.bootstrap import SPA
 
+    model_losses = check_aligned(benchmark_loss, model_losses, label="spa_test", names=("benchmark", "model"))
     bench = np.asarray(benchmark_loss, dtype=float)
     models = np.asarray(model_losses, dtype=float)
     models = models[:, None] if models.ndim == 1 else models
-    if models.shape[0] != bench.size or bench.ndim != 1:
-        raise ConfigError(f"spa_test: benchmark ({bench.shape}) and models ({models.shape}) must share the dates")
+    if bench.ndim != 1 or models.ndim != 2:
+        raise ConfigError(f"spa_test: need 1-d benchmark losses and 1-d or 2-d model losses, got {bench.shape} "
+                          f"and {models.shape}")
     if not (np.isfinite(bench).all() and np.isfinite(models).all()):
         raise DataError("SPA losses", "finite values", None)
     block = block_size or block_length(bench.size, horizon)

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from volrep import evaluate, rv, store, verdicts
-from volrep.models import baselines, garch, har
+from volrep.models import forecaster, garch
 from volrep.report import Claim
 from volrep.targets import Split, TargetKind, horizon_target
 
@@ -24,49 +24,35 @@ def targets_by_horizon(rv: pd.Series, split: Split, horizons: Sequence[int], kin
 
 def har_forecasts(rv: pd.Series, split: Split, horizons: Sequence[int], *, windows: tuple[int, ...],
                   kind: TargetKind, log: bool = False) -> dict[int, pd.Series]:
-    """HAR fitted on the training origins of each horizon, forecasting the test origins."""
-    out = {}
-    for h in horizons:
-        fit = har.fit_har(rv, h, split.origins("train", h), windows=windows, kind=kind, log=log)
-        out[h] = har.har_forecast(fit, rv, split.origins("test", h))
-    return out
+    """HAR (or log-HAR) fitted on the training origins of each horizon, forecasting the test origins
+    (:class:`volrep.models.forecaster.HAR`)."""
+    return forecaster.out_of_sample(forecaster.HAR(windows=windows, kind=kind, log=log), rv, split, horizons)
 
 
 def naive_forecasts(series: pd.Series, split: Split, horizons: Sequence[int], *, window: int = 22) -> Forecasts:
-    """Persistence and moving-average forecasts of every test origin."""
-    return {
-        "persistence": {h: baselines.persistence_forecast(series, split.origins("test", h)) for h in horizons},
-        f"moving average ({window} d)": {h: baselines.moving_average_forecast(series, split.origins("test", h), window)
-                                        for h in horizons},
-    }
+    """Persistence and moving-average forecasts of every test origin, by their labels
+    (:class:`volrep.models.forecaster.Persistence`, :class:`~volrep.models.forecaster.MovingAverage`)."""
+    return {m.label: forecaster.out_of_sample(m, series, split, horizons)
+            for m in (forecaster.Persistence(), forecaster.MovingAverage(window))}
 
 
 def garch_grid_forecasts(returns: pd.Series, specs: Sequence[garch.GarchSpec], split: Split, horizons: Sequence[int], *,
-                         kind: TargetKind, mode: str = "fixed", refit_every: int = 1, workers: int = 1,
+                         kind: TargetKind, mode: garch.Mode = "fixed", refit_every: int = 1, workers: int = 1,
                          progress: bool = False) -> Forecasts:
-    """Every GARCH-family spec: one estimation (or one per re-estimation) serves all horizons.
+    """Every GARCH-family spec (:class:`volrep.models.forecaster.GARCH`): one estimation (or one per
+    re-estimation) serves all horizons.
 
     ``returns`` must share the daily index of the RV series that ``split`` was built on.
     """
-    origins = split.origins("test", min(horizons))  # a superset of every horizon's test origins
-    out: Forecasts = {}
-    for spec in specs:
-        table = garch.garch_forecasts(returns, spec, origins=origins, horizons=tuple(horizons), mode=mode,
-                                      train_end=split.train_end, refit_every=refit_every, workers=workers,
-                                      progress=progress)
-        out[spec.label] = {h: table[f"{kind}_h{h}"].loc[split.origins("test", h)].rename(spec.label) for h in horizons}
-    return out
+    models = [forecaster.GARCH(spec, kind=kind, mode=mode, refit_every=refit_every, workers=workers, progress=progress)
+              for spec in specs]
+    return {m.label: forecaster.out_of_sample(m, returns, split, horizons) for m in models}
 
 
 def error_table(forecasts: Forecasts, actual: Mapping[int, pd.Series], metric: str = "rmse") -> pd.DataFrame:
     """One row per model, one column per horizon: the out-of-sample ``metric`` (see :mod:`volrep.evaluate`)."""
     fn = getattr(evaluate, metric)
     return pd.DataFrame({model: {h: fn(actual[h], fc) for h, fc in by_h.items()} for model, by_h in forecasts.items()}).T
-
-
-def relative_table(errors: pd.DataFrame, benchmark: str) -> pd.DataFrame:
-    """Relative forecasting power (Huang eq. 9) of every row against ``benchmark``, in percent."""
-    return 100 * (1 - errors / errors.loc[benchmark])
 
 
 #: Absolute floor (percentage points) of the reproduced band of a relative-power effect (Huang Tables 5–10).
@@ -192,8 +178,8 @@ def har_frequency_claims(paper_rmse: pd.DataFrame, ours_rmse: pd.DataFrame, *, s
         if label == base:
             continue
         for h in ours_rmse.columns:
-            p = 100 * (1 - float(paper_rmse.loc[row, h]) / float(base_paper[h]))
-            o = 100 * (1 - float(ours_rmse.loc[f"HAR ({label})", h]) / float(base_ours[h]))
+            p = 100 * evaluate.relative_power(float(paper_rmse.loc[row, h]), float(base_paper[h]))
+            o = 100 * evaluate.relative_power(float(ours_rmse.loc[f"HAR ({label})", h]), float(base_ours[h]))
             tag = f"{label.replace(' ', '_')}_vs_{base.replace(' ', '_')}"
             claims.append(Claim(f"huang.T5A.HAR.{tag}.h{h}_{source}", round(p, 2), round(o, 2), variant,
                                 verdicts.effect(p, o, atol=EFFECT_FLOOR_PP),

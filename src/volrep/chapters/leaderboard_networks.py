@@ -50,8 +50,9 @@ from volrep.chapters import cnn_lstm_mtf, hybrids, transfer_lstm
 from volrep.chapters import deepvol as ch08
 from volrep.chapters.baselines import targets_by_horizon
 from volrep.chapters.rough_hurst import log_vol_from_rv
-from volrep.chapters.significance import CHAPTER, LEADERBOARD_KEYS, TRAINED_HERE
+from volrep.chapters.leaderboard import CHAPTER, LEADERBOARD_KEYS, TRAINED_HERE
 from volrep.errors import ConfigError, DataError
+from volrep.evaluate.alignment import check_aligned
 from volrep.models import deepvol as dv
 from volrep.models import dhansoia_code
 from volrep.progress import steps
@@ -66,7 +67,7 @@ LOOKBACK = 20
 TRANSFER = "frozen_encoder" if dhansoia_code.CONFIG["freeze_encoder"] else "full_finetune"
 #: DeepVol returns are in percent (chapter 08's units).
 PERCENT = ch08.PERCENT
-#: The families trained here, in book order (:data:`volrep.chapters.significance.TRAINED_HERE`).
+#: The families trained here, in book order (:data:`volrep.chapters.leaderboard.TRAINED_HERE`).
 NETWORK_FAMILIES = tuple(TRAINED_HERE)
 DHANSOIA_LSTM, DHANSOIA_HYBRID, HUANG_LSTM, HUANG_CNN, DEEPVOL = NETWORK_FAMILIES
 
@@ -110,8 +111,8 @@ class LeaderboardData:
         if getattr(self.target.index, "tz", None) is not None:
             raise ConfigError("LeaderboardData: index the target by tz-naive days (the store's dates; "
                               "index.tz_convert(None) converts UTC days)")
-        if not self.returns.index.equals(self.target.index):
-            raise DataError("leaderboard returns", "the target's days")
+        object.__setattr__(self, "returns", check_aligned(self.target, self.returns, label="leaderboard returns",
+                                                          names=("target", "returns")))
 
     @property
     def split(self) -> targets.Split:
@@ -127,7 +128,7 @@ def load_data(data_source: str, target: pd.Series, returns: pd.Series, *, profil
     10-minute RVs of the Binance 1-minute bars (:func:`volrep.chapters.cnn_lstm_mtf.binance_minute_design`) and
     chapter 08's case study 1 (:func:`volrep.chapters.deepvol.case1_data`), about 40 s. ``sim``: their simulated
     counterparts (no intraday sequences). ``target`` and ``returns`` are the leaderboard's series (chapter 04's),
-    possibly indexed by UTC days (:func:`volrep.chapters.significance.binance_series`): they are made tz-naive, as the
+    possibly indexed by UTC days (:func:`volrep.chapters.leaderboard.binance_series`): they are made tz-naive, as the
     store keeps dates.
     """
     s05 = chapter_settings("05_transfer_lstm", profile, overrides)
@@ -272,11 +273,12 @@ def deepvol_forecasts(data: LeaderboardData, horizons: Sequence[int], *, profile
     """
     s08 = chapter_settings("08_deepvol", profile, overrides)
     config.seed_everything(seed)
-    model = dv.build_model(dv.parse_config(str(s08["model_size"])))
+    size = dv.resolve_sizes(str(s08["model_size"]), str(s08["variant_size"]))[0]
+    model = dv.build_model(size)
     dv.train_deepvol(model, data.pool, steps=int(s08["steps"]), seed=seed, window=int(s08["window"]) or None)
     returns = (PERCENT * data.returns.dropna()).rename("bitcoin")
     variance = dv.forecast_sigma(model, [returns])[0] ** 2 / PERCENT**2
-    name = f"DeepVol {s08['model_size']} (US stocks)"
+    name = f"DeepVol {size.layers}x{size.hidden} (US stocks)"
     return {name: {h: variance.reindex(data.split.origins("test", h)).rename(name) for h in horizons}}
 
 

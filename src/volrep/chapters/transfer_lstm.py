@@ -183,6 +183,47 @@ def still_learning(runs: Mapping[int, SeedRun]) -> bool:
     return verdicts.still_learning([h for run in runs.values() for h in run.histories.values()])
 
 
+def table7_explanation(model: nets.TransferLSTM | None = None) -> pd.DataFrame:
+    """Dhansoia's Table 7 next to the parameter counts of :class:`~volrep.models.nets.TransferLSTM`
+    (default configuration).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per block (``encoder``, ``bottleneck``, ``attention``, ``head``, ``total``) with columns
+        ``paper`` (Table 7; NaN where the table has no row), ``ours``, ``keras`` (the same block under Keras' bias
+        convention: only the LSTM differs), ``matches`` and ``why`` (the arithmetic behind each count).
+    """
+    model = nets.TransferLSTM() if model is None else model
+    ours = nets.parameter_counts(model)
+    lstm = model.encoder
+    keras_encoder = nets.lstm_parameter_count(lstm.input_size, lstm.hidden_size, lstm.num_layers,
+                                              nets.LSTM_BIAS_VECTORS["keras"])
+    d, h = model.attention.embed_dim, lstm.hidden_size
+    fc1, fc2 = model.head[0], model.head[-1]
+    why = {
+        "encoder": (
+            f"{lstm.num_layers}-layer {h}-unit LSTM on {lstm.input_size} input(s): "
+            f"4·{h}·({lstm.input_size}+{h}+b) + {lstm.num_layers - 1}·4·{h}·(2·{h}+b), "
+            "b = 2 (PyTorch) or 1 (Keras); "
+            "53,760 needs e.g. 2 layers of 64 units on 16 inputs (Keras): see lstm_configurations()"
+        ),
+        "bottleneck": f"Linear({h}→{d}) = {h}·{d}+{d}; needed to feed {h}-dim LSTM states to {d}-dim attention; "
+        "not in Table 7",
+        "attention": f"MultiheadAttention({d}, {model.attention.num_heads} heads) = 4·{d}·{d} + 4·{d}",
+        "head": f"Linear({fc1.in_features}→{fc1.out_features}) + Linear({fc2.in_features}→1) = "
+        f"({fc1.in_features}·{fc1.out_features}+{fc1.out_features}) + ({fc2.in_features}·1+1)",
+        "total": "sum of the blocks; Table 7's total is the sum of its three rows",
+    }
+    frame = pd.DataFrame({"paper": pd.Series(papers.DHANSOIA_TABLE7, dtype=float), "ours": ours}).reindex(ours.index)
+    frame["keras"] = ours
+    frame.loc["encoder", "keras"] = keras_encoder
+    frame.loc["total", "keras"] = ours["total"] - ours["encoder"] + keras_encoder
+    frame["matches"] = (frame["paper"] == frame["ours"]).astype("boolean").mask(frame["paper"].isna())
+    frame["why"] = pd.Series(why)
+    return frame.rename_axis("block")
+
+
 def table3_claims(paper: pd.DataFrame, ours: pd.DataFrame, *, source: str, variant: str,
                   rows: dict[str, str], provisional: bool = False) -> list[Claim]:
     """Dhansoia Table 3 network rows (``{paper row: our model}``) against the mean over seeds.

@@ -13,10 +13,13 @@ the dataset's reader (:mod:`volrep.data.readers`), and the parsed result is cach
 from __future__ import annotations
 
 import hashlib
+import importlib
+import pkgutil
 import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import pandas as pd
@@ -202,7 +205,7 @@ def load(
 
         return build
 
-    code = code_version([readers, clean, sys.modules[__name__]])
+    code = code_version([*_reader_modules(), clean, sys.modules[__name__]])
     frame = cached_frame(key, part("frame"), name=spec.name, code=code)
     report = cached_frame(key, part("report"), name=f"{spec.name}.report", code=code)
     rows = cached_frame(key, part("rows"), name=f"{spec.name}.rows", code=code)
@@ -269,6 +272,12 @@ def _run_fallback(spec: DatasetSpec, raw: RawFile, missing: MissingDataError, *,
         reason = f"it could not be downloaded and the yfinance fallback failed too ({type(err).__name__}: {err})"
         raise MissingDataError(missing.file, missing.looked_in, missing.url, reason) from err
     return dest
+
+
+def _reader_modules() -> list[ModuleType]:
+    """The reader package and every module in it: their source is part of the cache key of a parsed dataset."""
+    names = sorted(m.name for m in pkgutil.iter_modules(readers.__path__, f"{readers.__name__}."))
+    return [readers, *(importlib.import_module(name) for name in names)]
 
 
 def _parse(

@@ -10,6 +10,10 @@ Two kinds of functions live here:
   change the data and count every change in a :class:`CleaningReport`; rules that only *flag* (repeated
   closes, off-grid bars, inconsistent OHLC) say "(kept)" in their name. Nothing is dropped silently.
 
+Both kinds stay in one module because they are one job, the rules every reader applies to a raw frame: the
+cleaning rules raise their errors with the validators' row naming (``_raise_first``) and count in the one
+:class:`CleaningReport`.
+
 The ordered pipeline follows the spirit of R highfrequency's trade cleaning (Barndorff-Nielsen et al.,
 2009): zero prices out, exact duplicates out, same-timestamp rows resolved by an explicit rule.
 

@@ -18,7 +18,7 @@ Compressed copies
 A mirror may hold a file gzip-compressed as ``<path>.gz`` (the 1-minute klines are stored so). When ``<path>``
 is absent and ``<path>.gz`` is there, its *decompressed* bytes are streamed through sha256 and checked against
 the registered size and digest (those of what the URL serves), and the ``.gz`` path is returned: the readers
-decompress on the fly (:func:`volrep.data.readers._open_raw`). Nothing is written — the mirror may be
+decompress on the fly (:func:`volrep.data.readers._common._open_raw`). Nothing is written — the mirror may be
 read-only, and the decompressed copy would be several times larger. A plain copy, when present, wins.
 
 Remembered hashes

@@ -1,5 +1,5 @@
 """Dataset specifications: every raw input as a public URL with its sha256, the reader that parses it, and
-the yfinance fallbacks for the datasets that can be rebuilt from Yahoo.
+the yfinance fallback (:mod:`volrep.data.fallbacks`) for the datasets that can be rebuilt from Yahoo.
 
 The raw files of the mirrored datasets are listed in ``sources.csv`` beside this module (``dataset, url,
 sha256, bytes, format``; the hashes are of the original bytes), except the 1,826 daily 1-minute kline files, whose
@@ -12,6 +12,12 @@ Finer Binance data than the mirror holds (1-minute klines, aggregated trades) is
 :func:`binance_klines` and :func:`binance_aggtrades`; those files have no registered hash and are verified
 with the ``.CHECKSUM`` file that Binance publishes beside every zip. Bitstamp ticks from bitcoincharts
 (:data:`BITSTAMP_TICKS`) have no published hash at all (see its caveats).
+
+This module only describes datasets (the spec types, the registered file lists and the table of specs); it
+downloads, verifies and parses nothing: fetching and verification live in :mod:`volrep.data.fetch`, the
+yfinance re-creations in :mod:`volrep.data.fallbacks`, parsing in :mod:`volrep.data.readers`. It stays one
+file although it passes 500 lines because most of it is that table (:data:`REGISTRY`, data rather than logic),
+and the spec types and file lists exist only to fill it.
 """
 
 from __future__ import annotations
@@ -29,7 +35,8 @@ import pandas as pd
 
 from volrep.data import readers
 from volrep.data.clean import CleaningReport
-from volrep.errors import ConfigError, DataError
+from volrep.data.fallbacks import sp500_panel_fallback, yahoo_daily_fallback
+from volrep.errors import ConfigError
 
 SNAPSHOT_SCHEME = "snapshot:"
 BINANCE_HOST = "data.binance.vision"
@@ -203,13 +210,6 @@ def _files(dataset: str) -> tuple[RawFile, ...]:
     return files
 
 
-@cache
-def sp500_tickers() -> tuple[str, ...]:
-    """The 503 S&P 500 members of July 2025 (Yahoo symbols, e.g. ``BRK-B``), as in the members snapshot."""
-    text = resources.files("volrep.data").joinpath("sp500_tickers_2025.txt").read_text(encoding="utf-8")
-    return tuple(line.strip() for line in text.splitlines() if line.strip())
-
-
 # ---------------------------------------------------------------------------------------------------------
 # Binance public data (https://data.binance.vision, layout documented at github.com/binance/binance-public-data)
 
@@ -350,64 +350,6 @@ BITSTAMP_TICKS = DatasetSpec(
         "(hundreds of MB compressed); timestamps have 1-second resolution."
     ),
 )
-
-
-# ---------------------------------------------------------------------------------------------------------
-# yfinance fallbacks: a re-creation of a raw file in the same format, for users without the mirror
-
-
-def _exclusive_end(end: str) -> str:
-    """yfinance's ``end`` is exclusive: the day after ``end``."""
-    return f"{pd.Timestamp(end) + pd.Timedelta(days=1):%Y-%m-%d}"
-
-
-def yahoo_daily_fallback(ticker: str, start: str, end: str, dest: Path, *, progress: bool = True) -> None:
-    """Download daily ``ticker`` bars with yfinance and write them as ``Date,Close,High,Low,Open,Volume`` CSV.
-
-    That is the raw layout of the Dhansoia (2025) files (which were made with yfinance and auto-adjusted
-    prices), without the derived columns that the reader ignores.
-    """
-    import yfinance  # only the fallbacks need it
-
-    frame = yfinance.download(
-        ticker, start=start, end=_exclusive_end(end), auto_adjust=True, actions=False, progress=progress
-    )
-    if frame is None or frame.empty:
-        raise DataError(f"yfinance:{ticker}", "yfinance returned data", detail=f"nothing for {start} .. {end}")
-    if isinstance(frame.columns, pd.MultiIndex):
-        frame.columns = frame.columns.get_level_values(0)
-    frame.index.name = "Date"
-    frame[["Close", "High", "Low", "Open", "Volume"]].to_csv(dest, date_format="%Y-%m-%d")
-
-
-def sp500_panel_fallback(start: str, end: str, dest: Path, *, progress: bool = True) -> None:
-    """Download daily bars of the :func:`sp500_tickers` with yfinance and write the snapshot's parquet layout.
-
-    The layout is long ``date, ticker, open, high, low, close (float32), volume``; days on which a ticker has
-    no close (before its listing) are absent, as in the snapshot. Prices are split/dividend adjusted.
-    """
-    import yfinance  # only the fallbacks need it
-
-    tickers = list(sp500_tickers())
-    wide = yfinance.download(
-        tickers,
-        start=start,
-        end=_exclusive_end(end),
-        auto_adjust=True,
-        actions=False,
-        group_by="column",
-        progress=progress,
-    )
-    if wide is None or wide.empty:
-        raise DataError("yfinance:S&P 500 members", "yfinance returned data", detail=f"nothing for {start} .. {end}")
-    long = wide.stack(level=-1, future_stack=True)
-    long.index.names = ["date", "ticker"]
-    long = long.rename(columns=str.lower).dropna(subset=["close"]).reset_index()
-    panel = long[["date", "ticker", "open", "high", "low", "close"]].astype(
-        {"ticker": "category", **{c: "float32" for c in ("open", "high", "low", "close")}}
-    )
-    panel["volume"] = long["volume"].astype("Int64")
-    panel.sort_values(["ticker", "date"]).to_parquet(dest, index=False)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -595,3 +537,4 @@ def get_spec(name: str | DatasetSpec) -> DatasetSpec:
         return REGISTRY[name]
     except KeyError:
         raise ConfigError(f"unknown dataset {name!r}; choose one of {', '.join(REGISTRY)}") from None
+

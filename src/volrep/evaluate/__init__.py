@@ -3,8 +3,8 @@
 The package is split by job; every public name is re-exported here, so ``volrep.evaluate.<name>`` is the
 address to use:
 
-* :mod:`volrep.evaluate.alignment`: :func:`align`, the one check that matches actual and forecast values
-  pair by pair, shared by every metric;
+* :mod:`volrep.evaluate.alignment`: :func:`align`, which matches actual and forecast values pair by pair for
+  every metric, and :func:`check_aligned`, the one misalignment check (also used by :mod:`volrep.stats`);
 * :mod:`volrep.evaluate.point`: point metrics of variance forecasts (RMSE, MAE, MSLE, R², correlation,
   QLIKE), relative forecasting power and gain, metric tables, Huang et al.'s units;
 * :mod:`volrep.evaluate.risk`: risk metrics of σ forecasts (Gaussian VaR and ES, violation ratio, quantile
@@ -15,7 +15,8 @@ Point metrics
 RMSE, MAE and MSLE as Huang, Sangiorgi & Urquhart (2024, §4.3, eq. 6–8); R² and Pearson correlation as
 Dhansoia (2025, §3.6); QLIKE as Patton (2011); the relative forecasting power of Huang et al. (eq. 9).
 Every metric takes an ``actual`` and a ``forecast`` (array-likes, or pandas Series matched by index label) and
-checks them with :func:`align`: NaN pairs are an error unless the caller excludes them explicitly
+checks them with :func:`align`: misaligned inputs are a :class:`~volrep.errors.DataError`; NaN pairs are an
+error unless the caller excludes them explicitly
 (``dropna=True`` in :func:`align`, :func:`point_metrics`, :func:`metrics_table`), which reports how many it
 dropped.
 
@@ -63,7 +64,7 @@ Koenker, R. & Bassett, G. (1978). Regression quantiles. *Econometrica* 46(1), 33
 
 from __future__ import annotations
 
-from volrep.evaluate.alignment import Aligned, align
+from volrep.evaluate.alignment import Aligned, align, check_aligned
 from volrep.evaluate.point import (
     LOSSES,
     POINT_METRICS,
@@ -106,6 +107,7 @@ __all__ = [
     "SCORES",
     "Aligned",
     "align",
+    "check_aligned",
     "correlation",
     "gaussian_es",
     "gaussian_nll",

@@ -1,9 +1,12 @@
 """Matching actual and forecast values pair by pair: the one input check of every metric in :mod:`volrep.evaluate`.
 
 :func:`align` matches two pandas objects by index label (anything else by position), rejects mis-alignment
-(:class:`~volrep.errors.ConfigError`), NaN pairs unless the caller drops them explicitly, infinite and
-non-numeric values (:class:`~volrep.errors.DataError`), and returns an :class:`Aligned` pair; the point metrics
+(through :func:`check_aligned`), NaN pairs unless the caller drops them explicitly, infinite and non-numeric values,
+all as :class:`~volrep.errors.DataError`, and returns an :class:`Aligned` pair; the point metrics
 (:mod:`volrep.evaluate.point`) and the risk metrics (:mod:`volrep.evaluate.risk`) all go through it.
+
+:func:`check_aligned` is the project's one misalignment check (different lengths, or pandas objects with
+different or repeated index labels); the forecast-comparison tests of :mod:`volrep.stats` call it too.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from volrep.errors import ConfigError, DataError
+
+_RULE = "{} and {} aligned one to one"
 
 ArrayLike = npt.ArrayLike | pd.Series
 
@@ -49,6 +54,62 @@ def _as_float(values: object, label: str, what: str) -> np.ndarray:
     return out
 
 
+def _length(values: object) -> int | None:
+    """Rows of ``values``, or None for a scalar (whose shape is the caller's to reject)."""
+    try:
+        return len(values)  # type: ignore[arg-type]
+    except TypeError:
+        return None
+
+
+def check_aligned(
+    first: object, second: object, *, label: str, names: tuple[str, str] = ("actual", "forecast")
+) -> object:
+    """The one misalignment check: two inputs must pair up one to one.
+
+    Parameters
+    ----------
+    first, second
+        Array-likes (paired by position) or pandas Series/DataFrames (paired by index label when both are).
+    label
+        Names the input in error messages (the ``file`` of :class:`~volrep.errors.DataError`).
+    names
+        What ``first`` and ``second`` are, for the messages.
+
+    Returns
+    -------
+    object
+        ``second``, put in ``first``'s label order when both are pandas objects holding the same labels in
+        another order; otherwise ``second`` itself.
+
+    Raises
+    ------
+    DataError
+        Rule ``"<first> and <second> aligned one to one"``: index labels that repeat or differ (both pandas), or
+        a different number of rows.
+    """
+    rule = _RULE.format(*names)
+    if isinstance(first, (pd.Series, pd.DataFrame)) and isinstance(second, (pd.Series, pd.DataFrame)):
+        if first.index.has_duplicates or second.index.has_duplicates:
+            raise DataError(
+                label, rule, None, f"index labels repeat; give each {names[0]} and {names[1]} a unique label"
+            )
+        if not first.index.equals(second.index):
+            only_first = first.index.difference(second.index).size
+            only_second = second.index.difference(first.index).size
+            if only_first or only_second:
+                raise DataError(
+                    label, rule, None,
+                    f"{names[1]} and {names[0]} are indexed differently ({only_first} label(s) only in the {names[0]}, "
+                    f"{only_second} only in the {names[1]}); select the same dates first",
+                )
+            return second.reindex(first.index)
+    n_first, n_second = _length(first), _length(second)
+    if n_first is not None and n_second is not None and n_first != n_second:
+        raise DataError(label, rule, None, f"{n_first} {names[0]} value(s) but {n_second} {names[1]}(s)")
+    return second
+
+
 def align(
     actual: ArrayLike, forecast: ArrayLike | pd.DataFrame, *, dropna: bool = False, label: str = "forecast"
 ) -> Aligned:
@@ -74,10 +135,10 @@ def align(
     Raises
     ------
     ConfigError
-        When both are pandas objects and their index labels differ (or repeat), or when plain arrays differ in
-        length or are not 1-D.
+        When the actual is not 1-D or the forecast neither 1-D nor 2-D.
     DataError
-        A NaN (without ``dropna``), an infinite or a non-numeric value, or no pair at all.
+        Misaligned inputs (:func:`check_aligned`: index labels that differ or repeat, or lengths that differ); a
+        NaN (without ``dropna``), an infinite or a non-numeric value, or no pair at all.
 
     Notes
     -----
@@ -85,24 +146,11 @@ def align(
     hold the same labels. Anything else is matched by position.
     """
     index = actual.index if isinstance(actual, pd.Series) else None
-    if isinstance(actual, pd.Series) and isinstance(forecast, (pd.Series, pd.DataFrame)):
-        if actual.index.has_duplicates or forecast.index.has_duplicates:
-            raise ConfigError(f"{label}: index labels repeat; give each actual and forecast a unique label")
-        if not actual.index.equals(forecast.index):
-            missing = actual.index.difference(forecast.index).size
-            extra = forecast.index.difference(actual.index).size
-            if missing or extra:
-                raise ConfigError(
-                    f"{label}: forecast and actual are indexed differently ({missing} actual label(s) without a "
-                    f"forecast, {extra} forecast label(s) without an actual); select the same dates first"
-                )
-            forecast = forecast.reindex(actual.index)
+    forecast = check_aligned(actual, forecast, label=label)
     y = _as_float(actual, label, "actual")
     f = _as_float(forecast, label, "forecast")
     if y.ndim != 1 or f.ndim not in (1, 2):
         raise ConfigError(f"{label}: actual must be 1-D and forecast 1-D or 2-D, got shapes {y.shape} and {f.shape}")
-    if f.shape[0] != y.shape[0]:
-        raise ConfigError(f"{label}: {y.shape[0]} actual value(s) but {f.shape[0]} forecast(s)")
     missing_pair = np.isnan(y) | (np.isnan(f) if f.ndim == 1 else np.isnan(f).any(axis=1))
     n_dropped = int(missing_pair.sum())
     if n_dropped and not dropna:

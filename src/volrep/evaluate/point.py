@@ -30,6 +30,9 @@ SCORES = ("r2", "correlation")
 #: needs y, ŷ > −1 and is meant for non-negative levels, not for logarithms.
 POSITIVE_ONLY = ("msle", "qlike")
 
+#: pandas objects whose labels :func:`relative_power` keeps.
+_PANDAS = (pd.Series, pd.DataFrame)
+
 #: One basis point: Huang et al. feed and evaluate "the basis point of the RV", i.e. RV × 10⁴ (§3).
 
 
@@ -178,18 +181,21 @@ def relative_power(error_model: npt.ArrayLike, error_benchmark: npt.ArrayLike) -
     Parameters
     ----------
     error_model, error_benchmark
-        Losses (RMSE, MAE, MSLE, QLIKE), scalars or arrays that broadcast together.
+        Losses (RMSE, MAE, MSLE, QLIKE), scalars or arrays that broadcast together, or pandas objects that align
+        by label (e.g. a table of losses, models × horizons, and the benchmark's row: ``relative_power(table,
+        table.loc["HAR"])``).
 
     Returns
     -------
-    float or numpy.ndarray
+    float, numpy.ndarray or pandas object
         Positive when the model has the lower loss (beats the benchmark), negative when the benchmark wins,
-        0 for the benchmark itself. A float for scalar inputs.
+        0 for the benchmark itself. A float for scalar inputs; a pandas object, with its labels, when either input
+        is one. Multiply by 100 for the percentages of Huang et al.'s tables.
 
     Raises
     ------
     DataError
-        When a loss is negative or NaN, or a benchmark loss is 0.
+        When a loss is negative or NaN, a benchmark loss is 0, or pandas labels leave a loss without a partner.
 
     Notes
     -----
@@ -203,6 +209,11 @@ def relative_power(error_model: npt.ArrayLike, error_benchmark: npt.ArrayLike) -
         raise DataError("relative_power", "losses are non-negative numbers", None, f"model loss {error_model}")
     if not (bench > 0).all():
         raise DataError("relative_power", "benchmark loss > 0", None, f"benchmark loss {error_benchmark}")
+    if isinstance(error_model, _PANDAS) or isinstance(error_benchmark, _PANDAS):
+        labelled = 1.0 - error_model / error_benchmark
+        if np.asarray(labelled.isna()).any():
+            raise DataError("relative_power", "model and benchmark losses with matching labels")
+        return labelled
     out = 1.0 - model / bench
     return float(out) if out.ndim == 0 else out
 

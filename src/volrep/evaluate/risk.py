@@ -46,15 +46,8 @@ def _require(ok: np.ndarray, values: np.ndarray, label: str, rule: str) -> None:
 
 
 def _risk_pair(returns: ArrayLike, forecast: ArrayLike, label: str) -> tuple[np.ndarray, np.ndarray]:
-    """Returns and one forecast per return, checked by :func:`align`; misalignment is a DataError here.
-
-    Returns and their forecasts come from data (a forecast store), so a length or label mismatch is reported
-    as bad data, like a NaN, rather than as a setting.
-    """
-    try:
-        pair = align(returns, forecast, label=label)
-    except ConfigError as err:
-        raise DataError(label, "returns and forecasts aligned one to one", None, str(err)) from err
+    """Returns and one forecast per return, checked by :func:`align` (misalignment is a DataError)."""
+    pair = align(returns, forecast, label=label)
     if pair.forecast.ndim != 1:
         raise DataError(label, "one forecast per return", None, f"forecast shape {pair.forecast.shape}")
     return pair.actual, pair.forecast

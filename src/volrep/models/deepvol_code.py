@@ -7,6 +7,9 @@ artefact group ``deepvol_code_artifacts`` (:mod:`volrep.data.artefacts`). This m
 the mirror's prices with our risk metrics (:mod:`volrep.evaluate`) and puts our numbers next to the ones the
 notebook printed, which are parsed from its outputs (:func:`printed_losses`), never typed in.
 
+It stays one module over 500 lines because it is one experiment: each section rebuilds one step of the same
+notebook under the settings listed below, and that list is the single specification all of them are checked against.
+
 What the notebook does (the settings the paper leaves silent)
 -------------------------------------------------------------
 Data

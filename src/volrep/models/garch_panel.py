@@ -77,7 +77,7 @@ from scipy.optimize import minimize
 from scipy.signal import lfilter
 
 from volrep.data.clean import require_return_panel
-from volrep.errors import ConfigError, DataError
+from volrep.errors import ConfigError
 from volrep.models.garch import MIN_WINDOW, SCALE, GarchSpec, garch_forecasts
 from volrep.progress import counter
 

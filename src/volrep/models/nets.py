@@ -6,8 +6,9 @@ The LSTMs map a window of past features, ``(batch, lookback, features)``, to a o
 (:mod:`volrep.models.mtf`). Their top-level submodules are the blocks that
 :mod:`volrep.models.transfer` freezes and unfreezes; :func:`parameter_counts` counts parameters per block.
 
-Table 7 of Dhansoia (2025) does not add up to its stated configuration: :func:`table7_explanation` and
-:func:`lstm_configurations` hold the arithmetic (see the Notes of :class:`TransferLSTM`).
+Table 7 of Dhansoia (2025) does not add up to its stated configuration: :func:`lstm_parameter_count` and
+:func:`lstm_configurations` hold the arithmetic (see the Notes of :class:`TransferLSTM`); the comparison with the
+table is chapter 05's (:func:`volrep.chapters.transfer_lstm.table7_explanation`).
 
 References
 ----------
@@ -25,7 +26,6 @@ import pandas as pd
 import torch
 from torch import nn
 
-from volrep.papers import DHANSOIA_TABLE7
 from volrep.errors import ConfigError
 
 #: Bias vectors per LSTM gate block: PyTorch keeps ``bias_ih`` and ``bias_hh`` (2), Keras one ``bias`` (1).
@@ -84,8 +84,8 @@ class TransferLSTM(nn.Module):
     last row of full self-attention over ``z_1 … z_T`` (rows of unmasked self-attention are independent) at
     1/T of the cost. ReLU is our choice of activation (the paper names none).
 
-    Table 7 versus this model (:func:`table7_explanation`): attention 4,224 and predictor 2,113 agree exactly; the
-    encoder does not. A 3-layer, 64-unit LSTM on one input has 4·64·(1 + 64 + 2) + 2·4·64·(64 + 64 + 2) = 83,712
+    Table 7 versus this model (:func:`volrep.chapters.transfer_lstm.table7_explanation`): attention 4,224 and
+    predictor 2,113 agree exactly; the encoder does not. A 3-layer, 64-unit LSTM on one input has 4·64·(1 + 64 + 2) + 2·4·64·(64 + 64 + 2) = 83,712
     parameters in PyTorch (two bias vectors per gate block) and 82,944 in Keras (one) — not 53,760. No LSTM with 3
     layers of 64 units has 53,760 parameters for any input size or bias convention (the count rises by 256 per
     input feature from 83,712). Among common widths (16, 32, 64, 128 units, 1–4 layers), 53,760 is
@@ -211,15 +211,15 @@ def lstm_parameter_count(
 
 
 def lstm_configurations(
-    count: int = DHANSOIA_TABLE7["encoder"],
+    count: int,
     hidden: tuple[int, ...] = (16, 32, 64, 128),
     layers: tuple[int, ...] = (1, 2, 3, 4),
     max_inputs: int = 256,
 ) -> pd.DataFrame:
     """Every LSTM (bias convention, layers, hidden units, input size ≤ ``max_inputs``) with ``count`` parameters.
 
-    With the defaults this lists the configurations that give Table 7's encoder count, 53,760: none has 3 layers
-    of 64 units, and none reads a single input (see :class:`TransferLSTM`, Notes).
+    With ``count=53_760`` (Table 7's encoder count) and the other defaults this lists 10 configurations: none has
+    3 layers of 64 units, and none reads a single input (see :class:`TransferLSTM`, Notes).
     """
     grid = pd.MultiIndex.from_product(
         [list(LSTM_BIAS_VECTORS), layers, hidden, range(1, max_inputs + 1)],
@@ -229,45 +229,6 @@ def lstm_configurations(
         grid["input_size"], grid["hidden"], grid["layers"], grid["convention"].map(LSTM_BIAS_VECTORS)
     )
     return grid[grid["parameters"] == count].reset_index(drop=True)
-
-
-def table7_explanation(model: TransferLSTM | None = None) -> pd.DataFrame:
-    """Dhansoia's Table 7 next to the parameter counts of :class:`TransferLSTM` (default configuration).
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per block (``encoder``, ``bottleneck``, ``attention``, ``head``, ``total``) with columns
-        ``paper`` (Table 7; NaN where the table has no row), ``ours``, ``keras`` (the same block under Keras' bias
-        convention: only the LSTM differs), ``matches`` and ``why`` (the arithmetic behind each count).
-    """
-    model = TransferLSTM() if model is None else model
-    ours = parameter_counts(model)
-    lstm = model.encoder
-    keras_encoder = lstm_parameter_count(lstm.input_size, lstm.hidden_size, lstm.num_layers, LSTM_BIAS_VECTORS["keras"])
-    d, h = model.attention.embed_dim, lstm.hidden_size
-    fc1, fc2 = model.head[0], model.head[-1]
-    why = {
-        "encoder": (
-            f"{lstm.num_layers}-layer {h}-unit LSTM on {lstm.input_size} input(s): "
-            f"4·{h}·({lstm.input_size}+{h}+b) + {lstm.num_layers - 1}·4·{h}·(2·{h}+b), "
-            "b = 2 (PyTorch) or 1 (Keras); "
-            "53,760 needs e.g. 2 layers of 64 units on 16 inputs (Keras): see lstm_configurations()"
-        ),
-        "bottleneck": f"Linear({h}→{d}) = {h}·{d}+{d}; needed to feed {h}-dim LSTM states to {d}-dim attention; "
-        "not in Table 7",
-        "attention": f"MultiheadAttention({d}, {model.attention.num_heads} heads) = 4·{d}·{d} + 4·{d}",
-        "head": f"Linear({fc1.in_features}→{fc1.out_features}) + Linear({fc2.in_features}→1) = "
-        f"({fc1.in_features}·{fc1.out_features}+{fc1.out_features}) + ({fc2.in_features}·1+1)",
-        "total": "sum of the blocks; Table 7's total is the sum of its three rows",
-    }
-    frame = pd.DataFrame({"paper": pd.Series(DHANSOIA_TABLE7, dtype=float), "ours": ours}).reindex(ours.index)
-    frame["keras"] = ours
-    frame.loc["encoder", "keras"] = keras_encoder
-    frame.loc["total", "keras"] = ours["total"] - ours["encoder"] + keras_encoder
-    frame["matches"] = (frame["paper"] == frame["ours"]).astype("boolean").mask(frame["paper"].isna())
-    frame["why"] = pd.Series(why)
-    return frame.rename_axis("block")
 
 
 #: Output activations of Huang et al.'s networks: the paper's sigmoid, or none.

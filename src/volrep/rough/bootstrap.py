@@ -1,24 +1,54 @@
 """Standard errors of the Hurst estimators: the moving-block bootstrap (Künsch 1989), vectorised over replicates.
 
-``_estimate`` runs a configured method (:mod:`volrep.rough.core`) on one series and attaches its standard
-error: the standard deviation of the estimates on moving-block bootstrap replicates that resample either the
-series itself (stationary input) or its first differences, re-integrated (level input), or with ``n_boot=0``
-the OLS standard error of the log-log slope. Replicates are estimated in batches of at most
+Every estimator takes the same standard-error options, :class:`BootstrapOptions` (``n_boot``, ``block``, ``rng``,
+``resample``), and hands them with its configured method (:mod:`volrep.rough.core`) to ``_estimate``, which
+checks them once for all, runs the method on one series and attaches its standard error: the standard
+deviation of the estimates on moving-block bootstrap replicates that resample either the series itself
+(stationary input) or its first differences, re-integrated (level input), or with ``n_boot=0`` the OLS standard
+error of the log-log slope. Replicates are estimated in batches of at most
 ``_BOOT_CHUNK`` values.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import TypedDict
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from volrep.errors import ConfigError, DataError
-from volrep.rough.core import HurstEstimate, Resample, Rng, _Method
+from volrep.rough.core import HurstEstimate, Resample, Rng, _as_series, _Method
 
 _BOOT_CHUNK = 4_000_000  # most values of bootstrap replicates held in memory at once
 
 _BLOCK_FACTOR = 8  # default bootstrap block length in units of the largest scale of the fit
+
+
+class BootstrapOptions(TypedDict, total=False):
+    """The standard-error keywords every Hurst estimator accepts (``**bootstrap`` in their signatures).
+
+    Attributes
+    ----------
+    n_boot
+        Moving-block bootstrap replicates (default 200); ``0``: the OLS standard error of the log-log slope
+        instead.
+    block
+        Length of the bootstrap blocks. Default: 8 times the largest scale of the fit, at most ``len(x) // 4``.
+    rng
+        A seed or a :class:`numpy.random.Generator` (default seed 0).
+    resample
+        ``"series"`` resamples the series itself (right for increments), ``"differences"`` its first
+        differences and re-integrates them (right for a level series such as log RV). Default: what the
+        estimator expects (:data:`~volrep.rough.EXPECTED_INPUT`) — so pass ``"differences"`` when feeding a
+        level series to R/S or DFA, as the paper does.
+    """
+
+    n_boot: int
+    block: int | None
+    rng: Rng
+    resample: Resample | None
 
 
 def _rng(rng: Rng) -> np.random.Generator:
@@ -63,16 +93,21 @@ def _bootstrap_hurst(
 
 
 def _estimate(
-    method: _Method,
-    x: np.ndarray,
-    source: str,
+    series: ArrayLike,
+    configure: Callable[[int], _Method],
     *,
-    n_boot: int,
-    block: int | None,
-    rng: Rng,
-    resample: Resample | None,
+    n_boot: int = 200,
+    block: int | None = None,
+    rng: Rng = 0,
+    resample: Resample | None = None,
 ) -> HurstEstimate:
-    """Run ``method`` on ``x``, attach a bootstrap (or OLS) standard error, return a :class:`HurstEstimate`."""
+    """Check ``series``, configure the method for its length, run it and attach a bootstrap (or OLS) standard error.
+
+    The body of every public estimator: ``configure(n)`` builds the method (e.g. ``_rs_method`` with the
+    estimator's own settings); the keywords are :class:`BootstrapOptions`, with their defaults.
+    """
+    x, source = _as_series(series)
+    method = configure(x.size)
     if int(n_boot) != n_boot or n_boot < 0 or n_boot == 1:
         raise ConfigError(f"n_boot must be 0 (OLS standard error) or an integer >= 2, got {n_boot!r}")
     if resample is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -17,19 +18,19 @@ from numpy.typing import ArrayLike
 from scipy.special import gammaln
 
 from volrep.errors import ConfigError
-from volrep.rough.bootstrap import _estimate
+from volrep.rough.bootstrap import BootstrapOptions, _estimate
 from volrep.rough.core import (
     EXPECTED_INPUT,
     HurstEstimate,
-    Resample,
-    Rng,
-    _as_series,
     _check_scales,
     _Fit,
     _Method,
     _ols,
     dyadic_scales,
 )
+
+if TYPE_CHECKING:  # Unpack is in typing from Python 3.11 only
+    from typing_extensions import Unpack
 
 #: Default lags of :func:`variogram` (days) and of :func:`gjr_moment_scaling`, and GJR's moments ``q``.
 VARIOGRAM_LAGS = range(1, 21)
@@ -78,10 +79,7 @@ def rescaled_range(
     *,
     scales: Iterable[int] | None = None,
     anis_lloyd: bool = False,
-    n_boot: int = 200,
-    block: int | None = None,
-    rng: Rng = 0,
-    resample: Resample | None = None,
+    **bootstrap: Unpack[BootstrapOptions],
 ) -> HurstEstimate:
     """Classical rescaled-range (R/S) estimate of the Hurst exponent.
 
@@ -95,14 +93,12 @@ def rescaled_range(
     anis_lloyd
         Subtract the i.i.d.-Gaussian expectation ``log E[R/S]`` of Anis & Lloyd (1976) at each scale and
         report ``H = 0.5 + slope`` (Weron 2002). Default ``False``: the classical estimator, as in the paper.
-    n_boot, block, rng, resample
-        Standard error: ``n_boot`` moving-block bootstrap replicates (``0``: the OLS slope standard error)
-        made of blocks of ``block`` values (default: 8 times the largest scale of the fit, at most
-        ``len(x) // 4``) drawn with ``rng`` (a seed or a Generator). ``resample="series"`` resamples the
-        series itself (right for increments), ``"differences"`` its first differences and re-integrates them
-        (right for a level series such as log RV). Default: what the estimator expects
-        (:data:`EXPECTED_INPUT`) — so pass ``"differences"`` when feeding a level series to R/S or DFA, as
-        the paper does.
+    **bootstrap
+        The standard error (:class:`~volrep.rough.bootstrap.BootstrapOptions`): ``n_boot`` moving-block
+        bootstrap replicates (default 200; ``0``: the OLS slope standard error) made of blocks of ``block``
+        values drawn with ``rng``; ``resample="series"`` or ``"differences"`` (default: what the estimator
+        expects, :data:`EXPECTED_INPUT` — so pass ``"differences"`` when feeding a level series to R/S or DFA,
+        as the paper does).
 
     Returns
     -------
@@ -134,9 +130,7 @@ def rescaled_range(
     like ``n^{H+1}`` and its standard deviation like ``n^H``: R/S then grows almost linearly in ``n`` and the
     slope is close to 1 whatever ``H`` is — it measures that the series is not stationary, not its roughness.
     """
-    arr, source = _as_series(x)
-    method = _rs_method(arr.size, scales, anis_lloyd)
-    return _estimate(method, arr, source, n_boot=n_boot, block=block, rng=rng, resample=resample)
+    return _estimate(x, lambda n: _rs_method(n, scales, anis_lloyd), **bootstrap)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -170,10 +164,7 @@ def dfa(
     *,
     order: int = 1,
     scales: Iterable[int] | None = None,
-    n_boot: int = 200,
-    block: int | None = None,
-    rng: Rng = 0,
-    resample: Resample | None = None,
+    **bootstrap: Unpack[BootstrapOptions],
 ) -> HurstEstimate:
     """Detrended fluctuation analysis (DFA) estimate of the scaling exponent ``α``.
 
@@ -187,7 +178,7 @@ def dfa(
     scales
         Window sizes ``n``. Default: powers of two from 8 to ``len(x) / 4``; the paper's code uses
         :func:`log_spaced_scales` ``(10, len(x) // 4, 25)``.
-    n_boot, block, rng, resample
+    **bootstrap
         Standard error, as in :func:`rescaled_range`.
 
     Returns
@@ -210,9 +201,7 @@ def dfa(
     anti-persistent fluctuation): about +0.02 to +0.03 at ``H = 0.1`` on fGn of 1,500-5,000 values with the
     default scales, negligible from ``H = 0.3``. Fed fBm levels it returns about ``H + 0.9`` to ``H + 1``.
     """
-    arr, source = _as_series(x)
-    method = _dfa_method(arr.size, scales, order)
-    return _estimate(method, arr, source, n_boot=n_boot, block=block, rng=rng, resample=resample)
+    return _estimate(x, lambda n: _dfa_method(n, scales, order), **bootstrap)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -264,10 +253,7 @@ def variogram(
     *,
     lags: Iterable[int] = VARIOGRAM_LAGS,
     q: float = 2.0,
-    n_boot: int = 200,
-    block: int | None = None,
-    rng: Rng = 0,
-    resample: Resample | None = None,
+    **bootstrap: Unpack[BootstrapOptions],
 ) -> HurstEstimate:
     """Variogram (structure-function) estimate of the Hurst exponent of a level series.
 
@@ -279,7 +265,7 @@ def variogram(
         Lags ``τ`` in samples. Default ``1 … 20``; the paper's code uses ``1 … 99``.
     q
         Moment order: ``q = 2`` is the variogram of Dhansoia (2025, §3.1).
-    n_boot, block, rng, resample
+    **bootstrap
         Standard error, as in :func:`rescaled_range`; by default the first differences are resampled in
         blocks and re-integrated (the input is a level series).
 
@@ -301,9 +287,7 @@ def variogram(
     For the RFSV model this holds for ``τ`` well below the mean-reversion time ``1/α`` (GJR 2018, §3).
     It is :func:`gjr_moment_scaling` with one moment.
     """
-    arr, source = _as_series(x)
-    method = _variogram_method(arr.size, lags, q)
-    return _estimate(method, arr, source, n_boot=n_boot, block=block, rng=rng, resample=resample)
+    return _estimate(x, lambda n: _variogram_method(n, lags, q), **bootstrap)
 
 
 def _gjr_batch(x: np.ndarray, lags: np.ndarray, qs: np.ndarray) -> _Fit:
@@ -330,10 +314,7 @@ def gjr_moment_scaling(
     *,
     qs: Sequence[float] = GJR_MOMENTS,
     lags: Iterable[int] = GJR_LAGS,
-    n_boot: int = 200,
-    block: int | None = None,
-    rng: Rng = 0,
-    resample: Resample | None = None,
+    **bootstrap: Unpack[BootstrapOptions],
 ) -> HurstEstimate:
     """Moment-scaling estimate of ``H`` of Gatheral, Jaisson & Rosenbaum (2018).
 
@@ -345,7 +326,7 @@ def gjr_moment_scaling(
         Moments ``q`` (GJR 2018, §2.1, use 0.5, 1, 1.5, 2 and 3).
     lags
         Lags ``Δ`` in samples (days); default ``1 … 50``.
-    n_boot, block, rng, resample
+    **bootstrap
         Standard error, as in :func:`variogram`. With ``n_boot=0`` the standard error is that of the
         regression of ``ζ_q`` on ``q`` through the origin.
 
@@ -367,7 +348,5 @@ def gjr_moment_scaling(
     slope of ``log m(q, Δ)`` on ``log Δ`` for each ``q``, and ``ζ_q = qH`` (monofractal scaling) gives ``H``
     as the least-squares slope of ``ζ_q`` on ``q`` through the origin, ``H = Σ q ζ_q / Σ q²``.
     """
-    arr, source = _as_series(log_vol)
-    method = _gjr_method(arr.size, qs, lags)
-    return _estimate(method, arr, source, n_boot=n_boot, block=block, rng=rng, resample=resample)
+    return _estimate(log_vol, lambda n: _gjr_method(n, qs, lags), **bootstrap)
 

@@ -7,7 +7,7 @@ and either indexing of the levels (ours, coarse-growing, or the paper's code, fi
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
@@ -15,18 +15,18 @@ import pywt
 from numpy.typing import ArrayLike
 
 from volrep.errors import ConfigError
-from volrep.rough.bootstrap import _estimate
+from volrep.rough.bootstrap import BootstrapOptions, _estimate
 from volrep.rough.core import (
     Coefficients,
     HurstEstimate,
-    Resample,
-    Rng,
-    _as_series,
     _check_scales,
     _Fit,
     _Method,
     _ols,
 )
+
+if TYPE_CHECKING:  # Unpack is in typing from Python 3.11 only
+    from typing_extensions import Unpack
 
 _MIN_COEFFICIENTS = 8  # fewest wavelet coefficients in use at the coarsest default level
 
@@ -171,10 +171,7 @@ def wavelet_slope(
     mode: str = "symmetric",
     kind: Literal["fbm", "fgn"] = "fbm",
     coefficients: Coefficients = "all",
-    n_boot: int = 200,
-    block: int | None = None,
-    rng: Rng = 0,
-    resample: Resample | None = None,
+    **bootstrap: Unpack[BootstrapOptions],
 ) -> HurstEstimate:
     """Wavelet-variance slope and the Hurst exponent it implies (Abry & Veitch 1998; Dhansoia 2025, Fig. 1).
 
@@ -196,7 +193,7 @@ def wavelet_slope(
         ``"all"``: ``np.var`` of every coefficient of a level, boundary-affected ones included (the paper's
         code). ``"interior"``: the mean square of the coefficients whose filter stays inside the series (the
         wavelet variance of Abry & Veitch 1998, whose coefficients have mean zero).
-    n_boot, block, rng, resample
+    **bootstrap
         Standard error, as in :func:`variogram`.
 
     Returns
@@ -228,6 +225,4 @@ def wavelet_slope(
     coarse levels (``coefficients="all"``) add their own bias. The accurate configuration is
     ``wavelet="haar", coefficients="interior", kind="fgn"`` on the first differences.
     """
-    arr, source = _as_series(x)
-    method = _wavelet_method(arr.size, wavelet, levels, mode, kind, coefficients)
-    return _estimate(method, arr, source, n_boot=n_boot, block=block, rng=rng, resample=resample)
+    return _estimate(x, lambda n: _wavelet_method(n, wavelet, levels, mode, kind, coefficients), **bootstrap)

@@ -95,8 +95,9 @@ def bipower_variation(returns: pd.Series, period: Freq = "1D", *, finite_sample:
     period
         As in :func:`realized_variance`.
     finite_sample
-        Multiply by ``n / (n - 1)``, ``n`` = number of valid returns in the period, so that the estimator
-        averages over the ``n - 1`` products it has instead of ``n``.
+        Multiply by ``n / (n - 1)``, ``n`` = number of valid returns in the period: the ``n - 1`` products of an
+        unbroken chain are scaled up to ``n`` terms. Where NaNs break the chain there are fewer products, and the
+        factor is still ``n / (n - 1)`` (it counts returns, not products).
 
     Returns
     -------

@@ -4,8 +4,9 @@ The log (``lstm_technical_indicators_btc_hourly_log.txt``) reports an LSTM regre
 hourly BTC/USDT on technical indicators with test MSE 20,785.67, MAE 119.82 and R² = −0.0055
 (:data:`volrep.papers.TECHLOG_TEST`). It states neither the target, the window length nor the split. This module
 reconstructs them from the log's own numbers, builds the experiment's arrays (``variant="faithful"``), and the
-same experiment done properly (``variant="corrected"``); the networks and the training loop live elsewhere
-(:mod:`volrep.models.nets`, :mod:`volrep.train`).
+same experiment done properly (``variant="corrected"``); the indicators and targets it is built from live in the
+features layer (:mod:`volrep.technical`), the networks and the training loop elsewhere (:mod:`volrep.models.nets`,
+:mod:`volrep.train`).
 
 Reconstruction of the target
 ----------------------------
@@ -21,7 +22,8 @@ The losses are in squared dollars, so the target was not scaled. The moments the
 
 The log was run on 2025-08-17 and fetched the latest 5,000 hourly bars, about 2025-01-23 .. 2025-08-17, when
 BTC traded at roughly 75k–123k USD (training part ≈ 96k on average; our estimate, the mirror ends in 2020).
-Two dollar readings of "volatility over the next 24 hours" are plausible (:func:`future_dollar_volatility`):
+Two dollar readings of "volatility over the next 24 hours" are plausible
+(:func:`~volrep.technical.future_dollar_volatility`):
 
 ``"changes"``
     the standard deviation of the next 24 hourly price changes ``C_{t+i} − C_{t+i−1}``;
@@ -49,14 +51,15 @@ A 70/15/15 split of the windows themselves cannot give both (it needs 4,710–4,
 count but 4,487–4,693 for the test count). A 70/15/15 split of the *rows*, each part then cut into windows of
 its own (a window does not reach back into the previous part), gives both for a 24-bar lookback when
 4,743–4,787 rows remain after the indicators' warm-up and the last 24 rows without a target — i.e. a warm-up of
-~190–235 bars, which is a 200-hour moving average, the commonest trend feature (:data:`TREND_BARS`). So:
+~190–235 bars, which is a 200-hour moving average, the commonest trend feature
+(:data:`~volrep.technical.TREND_BARS`). So:
 ``n_bars=5000``, ``lookback=24`` (20–36 also fit), ``horizon=24``, ``split=(0.7, 0.15, 0.15)`` of rows,
 windows per part, no purging — 3,321 / 693 / 694 windows = 104 / 22 / 22 batches.
 
 The corrected experiment
 ------------------------
-* target: the log realized volatility of the next ``horizon`` hourly log returns (:func:`future_log_realized_vol`),
-  scale-free and close to Gaussian, z-scored on the training part;
+* target: the log realized volatility of the next ``horizon`` hourly log returns
+  (:func:`~volrep.technical.future_log_realized_vol`), scale-free and close to Gaussian, z-scored on the training part;
 * inputs: the HAR regressors (Corsi 2009) on hourly origins — the log realized volatility of the last 24 hours and
   its means over the last 168 and 720 hours (:data:`HAR_HOURS`) — plus the indicators in price-free form
   (``relative=True``);
@@ -69,10 +72,6 @@ Every window counts bars, not clock hours: the hourly grid gaps of the sample ar
 
 References
 ----------
-Wilder, J. W. (1978). *New Concepts in Technical Trading Systems*. Trend Research. (RSI, ATR.)
-Appel, G. (2005). *Technical Analysis: Power Tools for Active Investors*. FT Press. (MACD.)
-Bollinger, J. (2001). *Bollinger on Bollinger Bands*. McGraw-Hill. (%B, bandwidth.)
-Lane, G. C. (1984). Lane's stochastics. *Technical Analysis of Stocks & Commodities* 2(3). (%K, %D.)
 Corsi, F. (2009). A simple approximate long-memory model of realized volatility. *Journal of Financial
 Econometrics* 7(2), 174–196.
 Theil, H. (1966). *Applied Economic Forecasting*. North-Holland. (MSE decomposition.)
@@ -87,36 +86,17 @@ import numpy as np
 import pandas as pd
 
 from volrep import evaluate
-from volrep.data.clean import (
-    CleaningReport,
-    find_gaps,
-    require_columns,
-    require_nonnegative_finite,
-    require_positive_finite,
-    require_sorted,
-)
+from volrep.data.clean import CleaningReport, find_gaps
 from volrep.errors import ConfigError, DataError
 from volrep.models.baselines import persistence_forecast
 from volrep.models.har import HARFit, fit_har, har_forecast
 from volrep.papers import TECHLOG_TEST
 from volrep.targets import ZScore, chronological_split, har_features, sequence_windows
+from volrep.technical import (BARS, DollarReading, check_bars, future_dollar_volatility, future_log_realized_vol,
+                              technical_indicators, trailing_log_realized_vol, trailing_realized_variance)
 
 Variant = Literal["faithful", "corrected"]
-DollarReading = Literal["changes", "levels"]
 
-#: Name used for the bars in error messages.
-BARS = "bars"
-#: Indicator parameters (bars): RSI and ATR (Wilder), MACD fast/slow/signal, Bollinger window and width,
-#: stochastic %K/%D, volume z-score, momentum and return-sd windows, trend moving average.
-RSI_BARS = 14
-MACD_SPANS = (12, 26, 9)
-BOLLINGER = (20, 2.0)
-ATR_BARS = 14
-STOCHASTIC = (14, 3)
-VOLUME_Z_BARS = 24
-MOMENTUM_BARS = 24
-RETURN_SD_BARS = 24
-TREND_BARS = 200
 #: HAR regressors on hourly origins: means of the trailing log realized volatility over 1, 168 (week) and 720
 #: (month) hourly origins.
 HAR_HOURS = (1, 168, 720)
@@ -135,172 +115,6 @@ RULE_LOOKBACK = "origins without a full lookback window inside their part"
 RULE_PURGED = "origins purged: target runs into the next part"
 RULE_STRIDE = "validation/test origins skipped by the stride"
 RULE_GAPS = "missing hours inside the sample (kept; windows count bars)"
-
-
-def _check_bars(bars: pd.DataFrame) -> None:
-    if not isinstance(bars, pd.DataFrame) or not isinstance(bars.index, pd.DatetimeIndex):
-        raise ConfigError("bars must be a DataFrame with a DatetimeIndex (volrep.data.load(...).frame)")
-    require_columns(bars, ["open", "high", "low", "close", "volume"], BARS)
-    require_sorted(bars.index, BARS)
-    require_positive_finite(bars, ["open", "high", "low", "close"], BARS)
-    require_nonnegative_finite(bars, ["volume"], BARS)
-
-
-def _wilder(x: pd.Series, n: int) -> pd.Series:
-    """Wilder's smoothing: the recursive mean ``s_t = s_{t−1} + (x_t − s_{t−1}) / n`` (an EMA with α = 1/n)."""
-    return x.ewm(alpha=1.0 / n, adjust=False, min_periods=n).mean()
-
-
-def _ema(x: pd.Series, span: int) -> pd.Series:
-    return x.ewm(span=span, adjust=False, min_periods=span).mean()
-
-
-def technical_indicators(bars: pd.DataFrame, *, relative: bool = False) -> pd.DataFrame:
-    r"""The technical indicators a practitioner engineers from hourly OHLCV bars; strictly causal.
-
-    Parameters
-    ----------
-    bars
-        Bars with ``open, high, low, close, volume`` and a sorted DatetimeIndex (one row per bar).
-    relative
-        Divide the price-unit indicators (MACD line/signal/histogram, ATR) by the close and take momentum as a log
-        return, so that every column is scale-free. ``False`` keeps the practitioner's dollar units.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed like ``bars``; NaN during each indicator's warm-up. The value at t uses bars ≤ t only.
-
-    Notes
-    -----
-    With close :math:`C_t`, high :math:`H_t`, low :math:`L_t`, volume :math:`V_t`, and
-    :math:`\mathrm{EMA}_s` the exponential mean with :math:`\alpha = 2/(s+1)`, :math:`W_n` Wilder's with
-    :math:`\alpha = 1/n` (both recursive, seeded with the first value), :math:`\overline{x}_n`,
-    :math:`\mathrm{sd}_n` the rolling mean and population sd over the last n bars:
-
-    * ``log_return`` :math:`r_t = \ln(C_t / C_{t-1})`;
-    * ``rsi_14`` :math:`100\,W_{14}(g)/(W_{14}(g) + W_{14}(l))`, :math:`g = \max(\Delta C, 0)`,
-      :math:`l = \max(-\Delta C, 0)`; 50 when both averages are 0 (Wilder 1978);
-    * ``macd`` :math:`\mathrm{EMA}_{12}(C) - \mathrm{EMA}_{26}(C)`, ``macd_signal`` its :math:`\mathrm{EMA}_9`,
-      ``macd_hist`` their difference (Appel 2005);
-    * ``bb_pct_b`` :math:`(C - B^-)/(B^+ - B^-)` and ``bb_bandwidth`` :math:`(B^+ - B^-)/\overline{C}_{20}`, with
-      :math:`B^\pm = \overline{C}_{20} \pm 2\,\mathrm{sd}_{20}(C)` (Bollinger 2001; undefined on 20 equal closes);
-    * ``atr_14`` :math:`W_{14}(TR)`, :math:`TR_t = \max(H_t - L_t, |H_t - C_{t-1}|, |L_t - C_{t-1}|)`;
-    * ``stoch_k`` :math:`100\,(C - \min_{14} L)/(\max_{14} H - \min_{14} L)`, ``stoch_d`` its 3-bar mean (Lane 1984);
-    * ``volume_z_24`` :math:`(V - \overline{V}_{24})/\mathrm{sd}_{24}(V)`;
-    * ``momentum_24`` :math:`C_t - C_{t-24}` (relative: :math:`\ln(C_t/C_{t-24})`);
-    * ``return_sd_24`` the sample sd of :math:`r` over the last 24 bars;
-    * ``trend_200`` :math:`C_t/\overline{C}_{200} - 1` (its 199-bar warm-up is what the log's batch counts
-      imply; see the module docstring).
-    """
-    _check_bars(bars)
-    c, h, l, v = bars["close"], bars["high"], bars["low"], bars["volume"]
-    dc = c.diff()
-    gain, loss = _wilder(dc.clip(lower=0.0), RSI_BARS), _wilder((-dc).clip(lower=0.0), RSI_BARS)
-    moves = gain + loss
-    rsi = (100.0 * gain / moves).where(moves > 0, 50.0).where(moves.notna())
-    fast, slow, signal_span = MACD_SPANS
-    macd = _ema(c, fast) - _ema(c, slow)
-    signal = _ema(macd, signal_span)
-    window, width = BOLLINGER
-    mid, sd = c.rolling(window).mean(), c.rolling(window).std(ddof=0)
-    lower, upper = mid - width * sd, mid + width * sd
-    true_range = pd.concat([h - l, (h - c.shift()).abs(), (l - c.shift()).abs()], axis=1).max(axis=1)
-    atr = _wilder(true_range, ATR_BARS)
-    k_bars, d_bars = STOCHASTIC
-    low_k, high_k = l.rolling(k_bars).min(), h.rolling(k_bars).max()
-    stoch_k = 100.0 * (c - low_k) / (high_k - low_k)
-    log_c = np.log(c)
-    r = log_c.diff()
-    scale = c if relative else 1.0
-    out = {
-        "log_return": r,
-        f"rsi_{RSI_BARS}": rsi,
-        "macd": macd / scale,
-        "macd_signal": signal / scale,
-        "macd_hist": (macd - signal) / scale,
-        "bb_pct_b": (c - lower) / (upper - lower),
-        "bb_bandwidth": (upper - lower) / mid,
-        f"atr_{ATR_BARS}": atr / scale,
-        "stoch_k": stoch_k,
-        "stoch_d": stoch_k.rolling(d_bars).mean(),
-        f"volume_z_{VOLUME_Z_BARS}": (v - v.rolling(VOLUME_Z_BARS).mean()) / v.rolling(VOLUME_Z_BARS).std(ddof=0),
-        f"momentum_{MOMENTUM_BARS}": log_c.diff(MOMENTUM_BARS) if relative else c.diff(MOMENTUM_BARS),
-        f"return_sd_{RETURN_SD_BARS}": r.rolling(RETURN_SD_BARS).std(),
-        f"trend_{TREND_BARS}": c / c.rolling(TREND_BARS).mean() - 1.0,
-    }
-    return pd.DataFrame(out, index=bars.index)
-
-
-def _check_horizon(horizon: int) -> None:
-    if horizon < 2:
-        raise ConfigError(f"horizon must be at least 2 bars (a standard deviation needs two values), got {horizon}")
-
-
-def future_dollar_volatility(bars: pd.DataFrame, horizon: int = 24, *, of: DollarReading = "changes") -> pd.Series:
-    r"""The log's target: "future volatility" in dollars over the next ``horizon`` bars (reconstructed).
-
-    Parameters
-    ----------
-    bars
-        Hourly bars (``close`` is used).
-    horizon
-        Bars ahead (24 = one day of hourly bars).
-    of
-        ``"changes"`` (the reconstruction, see the module docstring): the sample sd of the next ``horizon`` price
-        changes; ``"levels"``: the sample sd of the next ``horizon`` closes.
-
-    Returns
-    -------
-    pandas.Series
-        USD, indexed by origin t; NaN for the last ``horizon`` origins.
-
-    Notes
-    -----
-    .. math:: y_t = \mathrm{sd}\bigl(C_{t+1} - C_t, \dots, C_{t+h} - C_{t+h-1}\bigr) \quad\text{or}\quad
-              \mathrm{sd}\bigl(C_{t+1}, \dots, C_{t+h}\bigr),
-
-    sample sd (``ddof=1``, pandas' default). Both scale with the price level: doubling every price doubles y.
-    """
-    _check_bars(bars)
-    _check_horizon(horizon)
-    if of not in ("changes", "levels"):
-        raise ConfigError(f"of must be 'changes' or 'levels', got {of!r}")
-    c = bars["close"]
-    base = c.diff() if of == "changes" else c
-    return base.rolling(horizon).std().shift(-horizon).rename(f"dollar_vol_{of}_h{horizon}")
-
-
-def _trailing_realized_variance(bars: pd.DataFrame, horizon: int) -> pd.Series:
-    """Sum of the last ``horizon`` squared hourly log returns at each t (needs ``horizon + 1`` bars)."""
-    r2 = np.log(bars["close"]).diff() ** 2
-    rv = r2.rolling(horizon).sum()
-    zero = (rv <= 0).to_numpy()
-    if zero.any():
-        row = int(np.argmax(zero))
-        raise DataError(BARS, "positive realized variance in every window (a log is taken)", row,
-                        f"the {horizon} closes up to {bars.index[row]} are all equal; {int(zero.sum())} such windows")
-    return rv
-
-
-def trailing_log_realized_vol(bars: pd.DataFrame, horizon: int = 24) -> pd.Series:
-    r"""Log realized volatility of the last ``horizon`` hourly log returns, :math:`\tfrac12 \ln \sum_{i=0}^{h-1}
-    r_{t-i}^2` (uses bars ≤ t; the persistence forecast and the HAR base series)."""
-    _check_bars(bars)
-    _check_horizon(horizon)
-    return (0.5 * np.log(_trailing_realized_variance(bars, horizon))).rename(f"log_rvol_{horizon}")
-
-
-def future_log_realized_vol(bars: pd.DataFrame, horizon: int = 24) -> pd.Series:
-    r"""The corrected target: log realized volatility of the next ``horizon`` hourly log returns.
-
-    Notes
-    -----
-    .. math:: y_t = \tfrac12 \ln \sum_{i=1}^{h} r_{t+i}^2, \qquad r_t = \ln(C_t / C_{t-1}),
-
-    NaN for the last ``horizon`` origins. Scale-free: multiplying every price by a constant leaves it unchanged.
-    """
-    return trailing_log_realized_vol(bars, horizon).shift(-horizon).rename(f"future_log_rvol_{horizon}")
 
 
 @dataclass(frozen=True)
@@ -428,9 +242,10 @@ def experiment_data(
         Train/validation/test fractions of the usable rows, in time order; each part is cut into windows of its
         own (a window never reaches back into the previous part), as the log's batch counts imply.
     variant
-        ``"faithful"``: :func:`technical_indicators` in dollars, z-scored with a scaler fitted on the training
-        rows, target :func:`future_dollar_volatility` left in USD. ``"corrected"``: HAR regressors plus the
-        scale-free indicators, target :func:`future_log_realized_vol` z-scored on the training targets.
+        ``"faithful"``: :func:`~volrep.technical.technical_indicators` in dollars, z-scored with a scaler fitted
+        on the training rows, target :func:`~volrep.technical.future_dollar_volatility` left in USD.
+        ``"corrected"``: HAR regressors plus the scale-free indicators, target
+        :func:`~volrep.technical.future_log_realized_vol` z-scored on the training targets.
     stride
         Keep every ``stride``-th validation and test origin (24 gives non-overlapping 24-hour targets); the
         training part keeps every origin.
@@ -438,7 +253,7 @@ def experiment_data(
         Drop the training and validation origins whose target runs into the next part. Default: False for
         "faithful" (the log's script did not), True for "corrected".
     of
-        The dollar reading of the "faithful" target (:func:`future_dollar_volatility`).
+        The dollar reading of the "faithful" target (:func:`~volrep.technical.future_dollar_volatility`).
 
     Returns
     -------
@@ -451,7 +266,7 @@ def experiment_data(
     DataError
         Bad bars, or a feature undefined after the warm-up (e.g. 20 equal closes).
     """
-    _check_bars(bars)
+    check_bars(bars)
     if len(split) != 3:
         raise ConfigError(f"split needs train, validation and test fractions, got {split}")
     if lookback < 1 or stride < 1:
@@ -559,8 +374,8 @@ def har_baseline(bars: pd.DataFrame, data: ExperimentData, *, windows: tuple[int
     Returns
     -------
     BaselineResult
-        ``forecasts`` and ``r2`` on the corrected target, :func:`future_log_realized_vol`, whatever the variant
-        of ``data``.
+        ``forecasts`` and ``r2`` on the corrected target, :func:`~volrep.technical.future_log_realized_vol`,
+        whatever the variant of ``data``.
 
     Notes
     -----
@@ -570,13 +385,13 @@ def har_baseline(bars: pd.DataFrame, data: ExperimentData, *, windows: tuple[int
     errors (:func:`volrep.models.har.fit_har`); the forecast of the log realized volatility is half the fitted
     value (no lognormal correction: the log is what is forecast).
     """
-    _check_bars(bars)
+    check_bars(bars)
     missing = data.train.dates.union(data.test.dates).difference(bars.index)
     if missing.size:
         raise ConfigError(f"{missing.size} origins of data are not in bars (first {missing[0]}); pass the same bars")
     start = max(0, bars.index.get_loc(data.train.dates[0]) - max(windows) - data.horizon + 1)
     bars = bars.iloc[start:]
-    rv = _trailing_realized_variance(bars, data.horizon).dropna()
+    rv = trailing_realized_variance(bars, data.horizon).dropna()
     fit = fit_har(rv, data.horizon, data.train.dates, windows=windows, kind="point", log=True)
     forecast = 0.5 * np.log(har_forecast(fit, rv, data.test.dates, lognormal_correction=False))
     actual = future_log_realized_vol(bars, data.horizon).loc[data.test.dates]
@@ -671,9 +486,9 @@ def dollar_target_readings(bars: pd.DataFrame, **settings: object) -> pd.DataFra
     Returns
     -------
     pandas.DataFrame
-        One row per reading of :func:`future_dollar_volatility`: training mean, sd and CV, test mean, sd and CV,
-        the mean target/close ratio (%) over the training part, and the MSE, MAE and R² of the train-mean forecast
-        on the test part.
+        One row per reading of :func:`~volrep.technical.future_dollar_volatility`: training mean, sd and CV, test
+        mean, sd and CV, the mean target/close ratio (%) over the training part, and the MSE, MAE and R² of the
+        train-mean forecast on the test part.
     """
     rows = {}
     for of in ("changes", "levels"):

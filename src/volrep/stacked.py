@@ -19,7 +19,10 @@ A member therefore follows the trajectory it would follow alone under :func:`vol
 final weights and losses to a relative 1e-5, and ``benchmarks/bench_ensemble.py`` measures the speed-up.
 
 What it buys depends on the processor. On a 2-core AMD EPYC (AVX2 kernels, one thread) 25 members of 10 units on
-144 steps train about 1.4 times faster stacked, and 100 members no faster: PyTorch's own LSTM runs a member's
+144 steps train 1.4 to 1.9 times faster stacked (``benchmarks/bench_ensemble.py``, two runs), and 100 members no
+faster. A block-diagonal alternative (members as the diagonal blocks of one wide ``torch.lstm`` call, masked
+weights) was timed too: 2.5 times faster for 5 members, 2.1 for 10, none for 25, since its products grow with the
+square of the members. Neither comes near an order of magnitude: PyTorch's own LSTM runs a member's
 144 steps in one C++ loop, while the stacked recurrence is a Python loop of batched element-wise operations whose
 cost grows with the members. The chapters therefore still train their networks one by one on CPU; the stack is
 meant for a GPU, where one batched kernel per step serves every member (not yet measured: no GPU was available).

@@ -56,6 +56,7 @@ from IPython.display import Markdown, display
 from volrep import capability, config, evaluate, papers, report, store, targets, units, verdicts
 from volrep.chapters import baselines as ch4
 from volrep.chapters import cnn_lstm_mtf as ch
+from volrep.chapters import cnn_lstm_mtf_tables as tables
 from volrep.models import garch, mtf
 
 settings = config.chapter_settings("07_cnn_lstm_mtf", profile, epochs=epochs, horizons=horizons, seeds=seeds,
@@ -206,7 +207,7 @@ actual = {h: targets.horizon_target(truth, h).loc[split.origins("test", h)] for 
 benchmarks = {
     "HAR": ch4.har_forecasts(d_rv, split, HORIZONS, windows=targets.HAR_WINDOWS["huang"], kind="point"),
     "GARCH(1, 1)": ch4.garch_grid_forecasts(returns, GARCH11, split, HORIZONS, kind="point", mode="fixed")["GARCH(1, 1)"],
-    "training mean": ch.training_mean_forecasts(d_rv, split, HORIZONS),
+    "training mean": tables.training_mean_forecasts(d_rv, split, HORIZONS),
 }
 
 # %% [markdown]
@@ -253,8 +254,8 @@ headline = [ch.NetSpec(main_freq), ch.NetSpec(main_freq, "intraday", 16), ch.Net
 others = [s for s in dict.fromkeys(s for table in specs.values() for s in table) if s not in headline]
 runs = ch.run_nets(headline, design, split, HORIZONS, grid=ch.GRIDS["single"], seeds=HEADLINE_SEEDS, epochs=EPOCHS)
 runs += ch.run_nets(others, design, split, HORIZONS, grid=ch.GRIDS["single"], seeds=SEEDS, epochs=EPOCHS)
-run_table = ch.runs_frame(runs, truth)
-forecasts = {"HAR": benchmarks["HAR"], **ch.seed_mean_forecasts(runs), "GARCH(1, 1)": benchmarks["GARCH(1, 1)"],
+run_table = tables.runs_frame(runs, truth)
+forecasts = {"HAR": benchmarks["HAR"], **tables.seed_mean_forecasts(runs), "GARCH(1, 1)": benchmarks["GARCH(1, 1)"],
              "training mean": benchmarks["training mean"]}
 rmse = ch4.error_table(forecasts, actual, "rmse")
 relative = 100 * evaluate.relative_power(rmse, rmse.loc["HAR"])
@@ -287,7 +288,7 @@ print("training mean vs HAR (%):", relative.loc["training mean"].round(1).tolist
 
 # %% tags=["hide-input"]
 # trained networks: checked within tolerance (volrep.regression), not digit by digit
-comparisons = {t: ch.paper_vs_ours(papers.huang_neural_table(int(t)), relative, specs[t]) for t in specs}
+comparisons = {t: tables.paper_vs_ours(papers.huang_neural_table(int(t)), relative, specs[t]) for t in specs}
 print("Table 6, ours (% vs HAR):")
 print(relative.loc[[s.label for s in specs["6"]]].round(1).to_string())
 
@@ -344,16 +345,16 @@ for (f, out), c in checks.items():
 # rule `effect` of `volrep.verdicts` (same sign and close: reproduced; same sign within a factor 2: partly; an
 # opposite sign: not reproduced). A network the paper prints in two tables is judged once, under the first.
 # First the paper's relative power {eq}`ch07-rfp` beside ours, network by network and horizon by horizon, for every
-# network with a counterpart in the paper (`volrep.chapters.cnn_lstm_mtf.paper_vs_ours`, by table):
+# network with a counterpart in the paper (`volrep.chapters.cnn_lstm_mtf_tables.paper_vs_ours`, by table):
 
 # %% tags=["hide-input"]
 pd.concat(comparisons, names=["table"]).round(2)
 
 # %% tags=["remove-input", "hide-output"]
 table_claims, claimed = [], {}
-learning = {label: flag or not capable for label, flag in ch.still_learning_by_label(runs).items()}
+learning = {label: flag or not capable for label, flag in tables.still_learning_by_label(runs).items()}
 for t, comparison in comparisons.items():
-    table_claims += ch.relative_claims(comparison, table_id=t, source=asset, variant=variant,
+    table_claims += tables.relative_claims(comparison, table_id=t, source=asset, variant=variant,
                                        claimed=claimed, provisional=learning)
 table_verdicts = report.claims_frame(table_claims)
 table_verdicts
@@ -389,7 +390,7 @@ seed_spread.round(2)
 # negative statistic means smaller errors than HAR. The paper runs the test following {cite:t}`fischer2018`.
 
 # %% tags=["hide-input"]
-dm = ch.dm_table({k: forecasts[k] for k in ["HAR", *[s.label for s in headline], "GARCH(1, 1)", "training mean"]}, actual)
+dm = tables.dm_table({k: forecasts[k] for k in ["HAR", *[s.label for s in headline], "GARCH(1, 1)", "training mean"]}, actual)
 dm.round(3).unstack("horizon")
 
 # %% tags=["hide-input"]
@@ -420,7 +421,7 @@ split_val = targets.with_validation(split, 1 / 9)
 study_specs = [ch.NetSpec("HAR"), *([ch.NetSpec(main_freq, "intraday", 16)] if settings["study_cnn"] else [])]
 grid_runs = ch.run_nets(study_specs, design, split_val, settings["study_horizons"], grid=ch.GRIDS[settings["selection_grid"]],
                         seeds=[seed], epochs=EPOCHS)
-selection = ch.selection_table(ch.runs_frame(grid_runs, truth))
+selection = tables.selection_table(tables.runs_frame(grid_runs, truth))
 selection_har = selection.index.get_level_values("horizon").map(har_rmse)
 selection["test_selected_vs_har_pct"] = 100 * evaluate.relative_power(selection["test_selected_rmse"], selection_har)
 selection["val_selected_vs_har_pct"] = 100 * evaluate.relative_power(selection["val_selected_rmse"], selection_har)
@@ -444,7 +445,7 @@ for name in ("huang_80_20", "huang_70_30"):
     s = targets.named_split(d_rv.index, name)
     r_actual = {h: targets.horizon_target(truth, h).loc[s.origins("test", h)] for h in settings["study_horizons"]}
     r_fc = {"HAR": ch4.har_forecasts(d_rv, s, settings["study_horizons"], windows=targets.HAR_WINDOWS["huang"], kind="point")}
-    r_fc |= ch.seed_mean_forecasts(ch.run_nets(study_specs, design, s, settings["study_horizons"], grid=ch.GRIDS["single"],
+    r_fc |= tables.seed_mean_forecasts(ch.run_nets(study_specs, design, s, settings["study_horizons"], grid=ch.GRIDS["single"],
                                                seeds=[seed], epochs=EPOCHS))
     r_rmse = ch4.error_table(r_fc, r_actual, "rmse")
     robust[name] = 100 * evaluate.relative_power(r_rmse, r_rmse.loc["HAR"])
@@ -461,7 +462,7 @@ robust.round(2)
 cnn_label = ch.NetSpec(main_freq, "intraday", 16).label
 fig, axes = plt.subplots(2, 1, figsize=(11, 6), sharex=True)
 for ax, h in zip(axes, HORIZONS[:2]):
-    roll = units.to_bp(ch.rolling_rmse(actual[h], {"HAR": forecasts["HAR"][h], cnn_label: forecasts[cnn_label][h]}, 30))
+    roll = units.to_bp(tables.rolling_rmse(actual[h], {"HAR": forecasts["HAR"][h], cnn_label: forecasts[cnn_label][h]}, 30))
     roll.plot(ax=ax, lw=1.2)
     twin = ax.twinx()
     twin.plot(actual[h].index, units.to_bp(actual[h].to_numpy()), color="grey", lw=0.6, alpha=0.6)
@@ -485,8 +486,8 @@ sim_actual = {h: targets.horizon_target(sim_design.truth, h).loc[sim_split.origi
 sim_fc = {"HAR": ch4.har_forecasts(sim_design.daily_rv, sim_split, sim_h, windows=targets.HAR_WINDOWS["huang"], kind="point")}
 sim_runs = ch.run_nets([ch.NetSpec("10min"), ch.NetSpec("10min", "intraday", 16)], sim_design, sim_split, sim_h,
                        grid=ch.GRIDS["single"], seeds=HEADLINE_SEEDS, epochs=EPOCHS)
-sim_fc |= ch.seed_mean_forecasts(sim_runs)
-sim_fc["training mean"] = ch.training_mean_forecasts(sim_design.daily_rv, sim_split, sim_h)
+sim_fc |= tables.seed_mean_forecasts(sim_runs)
+sim_fc["training mean"] = tables.training_mean_forecasts(sim_design.daily_rv, sim_split, sim_h)
 sim_rmse = ch4.error_table(sim_fc, sim_actual, "rmse")
 sim_rel = 100 * evaluate.relative_power(sim_rmse, sim_rmse.loc["HAR"])
 

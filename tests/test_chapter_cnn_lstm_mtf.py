@@ -7,6 +7,7 @@ import torch
 
 from volrep import config, evaluate, papers, rv, targets
 from volrep.chapters import cnn_lstm_mtf as ch
+from volrep.chapters import cnn_lstm_mtf_tables as tables
 from volrep.errors import ConfigError, DataError
 from volrep.models import mtf
 from volrep.models.nets import HuangCNNLSTM, HuangLSTM, start_sigmoid_at
@@ -112,7 +113,7 @@ def test_train_net_forecasts_stay_in_the_training_range_and_follow_the_level():
     y_train = targets.horizon_target(d.daily_rv, 1).loc[d.usable_origins(split.origins("train", 1))]
     assert (fc >= y_train.min()).all() and (fc <= y_train.max()).all()  # a sigmoid cannot leave the range
     truth = targets.horizon_target(d.daily_rv, 1).loc[fc.index]
-    constant = ch.training_mean_forecasts(d.daily_rv, split, [1])[1]
+    constant = tables.training_mean_forecasts(d.daily_rv, split, [1])[1]
     assert evaluate.rmse(truth, fc) < 0.9 * evaluate.rmse(truth, constant)  # it learned the level, not a constant
     again = ch.train_net(ch.NetSpec("HAR"), d, split, 1, batch_size=32, neurons=5, epochs=100, seed=0)
     pd.testing.assert_series_equal(again.forecasts["test"], fc)
@@ -124,7 +125,7 @@ def test_train_net_on_a_validation_split_forecasts_both_later_parts():
     run = ch.train_net(ch.NetSpec("1h", "intraday", 4), d, split, 7, batch_size=64, neurons=3, epochs=2, seed=1)
     assert list(run.forecasts) == ["val", "test"]
     assert run.forecasts["val"].index.equals(split.origins("val", 7))
-    frame = ch.runs_frame([run], d.daily_rv)
+    frame = tables.runs_frame([run], d.daily_rv)
     assert {"val_rmse", "test_rmse"} <= set(frame.columns) and frame.loc[0, "horizon"] == 7
 
 
@@ -134,7 +135,7 @@ def test_selection_table_picks_by_each_rule_and_measures_the_optimism():
         "batch_size": [32, 32, 64, 64], "neurons": [5, 10, 5, 10],
         "val_rmse": [1.0, 2.0, 3.0, 4.0], "test_rmse": [2.2, 2.0, 2.1, 2.4],
     })
-    t = ch.selection_table(frame).loc[("m", 1)]
+    t = tables.selection_table(frame).loc[("m", 1)]
     assert t["test_pick"] == "B=32, N=10" and t["test_selected_rmse"] == 2.0
     assert t["val_pick"] == "B=32, N=5" and t["val_selected_rmse"] == 2.2
     assert t["optimism_pct"] == pytest.approx(10.0) and t["grid_median_rmse"] == pytest.approx(2.15)
@@ -144,15 +145,15 @@ def test_paper_vs_ours_matches_the_papers_rows_on_its_own_frequencies():
     specs = ch.table_specs("10min", (144, 16, 32, 6), ("30min", "1h"), ("5min",), extra=("15min",))
     labels = list(dict.fromkeys(s.label for t in specs.values() for s in t))
     ours = pd.DataFrame(0.0, index=["HAR", *labels], columns=[1, 7])
-    t6 = ch.paper_vs_ours(papers.huang_neural_table(6), ours, specs["6"])
+    t6 = tables.paper_vs_ours(papers.huang_neural_table(6), ours, specs["6"])
     assert set(t6.index.get_level_values("label")) == {"LSTM (10min)", "MTF-144-CNN + LSTM (10min)",
                                                        "MTF-16-CNN + LSTM (10min)", "MTF-6-CNN + LSTM (10min)"}
     assert t6.loc[("MTF-16-CNN + LSTM (10min)", 7), "paper_pct"] == pytest.approx(6.96, abs=0.01)
     assert t6.loc[("MTF-6-CNN + LSTM (10min)", 7), "paper_row"] == "MTF-6-CNN + LSTM (10min)"
-    t9 = ch.paper_vs_ours(papers.huang_neural_table(9), ours, specs["9"])
+    t9 = tables.paper_vs_ours(papers.huang_neural_table(9), ours, specs["9"])
     assert set(t9.index.get_level_values("label")) == {"LSTM (HAR)", "LSTM (1 day)", "LSTM (1h)", "LSTM (30min)",
                                                        "LSTM (10min)", "LSTM (5min)"}  # the 15-minute row has none
-    t10 = ch.paper_vs_ours(papers.huang_neural_table(10), ours, specs["10"])
+    t10 = tables.paper_vs_ours(papers.huang_neural_table(10), ours, specs["10"])
     assert t10.loc[("MTF-288-CNN + LSTM (5min)", 7), "paper_row"] == "MTF-288-CNN + LSTM (5min)"
     assert t10.loc[("MTF-24-CNN + LSTM (1h)", 1), "paper_pct"] == pytest.approx(-5.37, abs=0.01)
 
@@ -161,11 +162,11 @@ def test_paper_vs_ours_maps_a_stand_in_frequency_to_the_papers_row():
     specs = ch.table_specs("15min", (16, 32), ("30min", "1h"))
     labels = [s.label for s in specs["6"] + specs["10"]]
     ours = pd.DataFrame(0.0, index=["HAR", *labels], columns=[1, 7])
-    t6 = ch.paper_vs_ours(papers.huang_neural_table(6), ours, specs["6"], {"15min": "10min"})
+    t6 = tables.paper_vs_ours(papers.huang_neural_table(6), ours, specs["6"], {"15min": "10min"})
     assert set(t6.index.get_level_values("label")) == {"LSTM (15min)", "MTF-16-CNN + LSTM (15min)"}  # no MTF-32 row
-    t10 = ch.paper_vs_ours(papers.huang_neural_table(10), ours, specs["10"], {"15min": "10min"})
+    t10 = tables.paper_vs_ours(papers.huang_neural_table(10), ours, specs["10"], {"15min": "10min"})
     assert t10.loc[("MTF-96-CNN + LSTM (15min)", 7), "paper_row"] == "MTF-144-CNN + LSTM (10min)"
-    assert "MTF-96-CNN + LSTM (15min)" not in ch.paper_vs_ours(papers.huang_neural_table(10), ours, specs["10"]).index
+    assert "MTF-96-CNN + LSTM (15min)" not in tables.paper_vs_ours(papers.huang_neural_table(10), ours, specs["10"]).index
 
 
 def test_relative_claims_verdict_rules():
@@ -174,7 +175,7 @@ def test_relative_claims_verdict_rules():
                          index=pd.MultiIndex.from_tuples([("a", 1), ("a", 7), ("a", 30), ("b", 7), ("b", 1), ("c", 1),
                                                           ("c", 7)], names=["label", "horizon"]))
     claimed = {("b", 1): "huang.T7.b.h1_t"}  # judged in an earlier table: not claimed again
-    claims = ch.relative_claims(table, table_id="9", source="t", variant="proper", claimed=claimed,
+    claims = tables.relative_claims(table, table_id="9", source="t", variant="proper", claimed=claimed,
                                 provisional={"c": True})
     assert [c.verdict for c in claims] == ["not reproduced", "not reproduced", "not reproduced", "not reproduced",
                                            "reproduced", "partly"]  # zero, opposite signs, ×3.5, opposite; close; ×1.7
@@ -186,13 +187,13 @@ def test_relative_claims_verdict_rules():
 def test_benchmark_helpers():
     d = _design(300)
     split = targets.named_split(d.daily_rv.index, "huang_90_10")
-    mean = ch.training_mean_forecasts(d.daily_rv, split, [7])[7]
+    mean = tables.training_mean_forecasts(d.daily_rv, split, [7])[7]
     assert mean.nunique() == 1
     assert mean.iloc[0] == pytest.approx(targets.horizon_target(d.daily_rv, 7).loc[split.origins("train", 7)].mean())
     y = targets.horizon_target(d.daily_rv, 7).loc[mean.index]
-    dm = ch.dm_table({"HAR": {7: mean}, "perfect-ish": {7: y + 1e-9}}, {7: y})
+    dm = tables.dm_table({"HAR": {7: mean}, "perfect-ish": {7: y + 1e-9}}, {7: y})
     assert dm.loc[("perfect-ish", 7), "dm"] < 0 and dm.loc[("perfect-ish", 7), "p_value"] < 0.05
-    roll = ch.rolling_rmse(pd.Series([1.0, 2.0, 3.0]), {"m": pd.Series([1.0, 1.0, 1.0])}, 2)
+    roll = tables.rolling_rmse(pd.Series([1.0, 2.0, 3.0]), {"m": pd.Series([1.0, 1.0, 1.0])}, 2)
     np.testing.assert_allclose(roll["m"].to_numpy(), [np.nan, np.sqrt(0.5), np.sqrt(2.5)])
 
 

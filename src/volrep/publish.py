@@ -27,6 +27,8 @@ from volrep.errors import ConfigError
 if TYPE_CHECKING:
     import nbformat
 
+    from volrep.sensitivity import Staleness
+
 #: Tag of the markdown cell that starts a new page (:func:`split_pages`).
 NEW_PAGE = "new-page"
 #: Tag of the generated cells (the parameters table and the other profile's section).
@@ -63,7 +65,7 @@ def show_parameters_as_table(nb: nbformat.NotebookNode) -> None:
     nb.cells.insert(where + 1, nbformat.v4.new_markdown_cell(table, metadata={"tags": ["run-parameters", GENERATED]}))
 
 
-def _stamp_line(reference: Mapping, stale: object) -> str:
+def _stamp_line(reference: Mapping, stale: Staleness | None) -> str:
     """One sentence on where a reference comes from: commit, date, wall time, and whether it is still fresh."""
     stamp = reference.get("stamp") or {}
     commit = str(stamp.get("commit") or "an unrecorded commit")[:10]
@@ -71,7 +73,7 @@ def _stamp_line(reference: Mapping, stale: object) -> str:
     wall = stamp.get("wall_s")
     took = f", {float(wall) / 60:.0f} min of wall time" if wall else ""
     line = f"The `{reference['profile']}` reference was run at commit `{commit}` on {date}{took}."
-    if stale is not None and getattr(stale, "state", "fresh") != "fresh":
+    if stale is not None and stale.state != "fresh":
         line += (f" It is **{stale.state}**: {'; '.join(stale.why)}; its verdicts may no longer describe this "
                  "code.")
     return line

@@ -156,9 +156,10 @@ def validate_rows(rows: pd.DataFrame, source: str | Path, *, chapter: str | None
     return rows.astype(_DTYPES).sort_values(list(KEYS), ignore_index=True)
 
 
-def _naive_utc(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
-    """The index as tz-naive UTC timestamps (unchanged when already naive)."""
-    return index if index.tz is None else index.tz_convert("UTC").tz_localize(None)
+def tz_naive(index: pd.Index) -> pd.Index:
+    """``index`` as tz-naive UTC timestamps, as the store keeps its dates (unchanged when already naive or not a
+    datetime index)."""
+    return index.tz_convert("UTC").tz_localize(None) if getattr(index, "tz", None) is not None else index
 
 
 def forecast_rows(
@@ -210,8 +211,8 @@ def forecast_rows(
         raise ConfigError("forecast_rows: forecasts and actual must be indexed by date (a DatetimeIndex)")
     source = f"forecast_rows({chapter})"
     # dates are stored tz-naive; a tz-aware index (UTC days of the bitcoin series) is converted to UTC first
-    wide = wide.set_axis(_naive_utc(wide.index), axis=0)
-    actual = actual.set_axis(_naive_utc(actual.index))
+    wide = wide.set_axis(tz_naive(wide.index), axis=0)
+    actual = actual.set_axis(tz_naive(actual.index))
     if actual.index.has_duplicates:
         raise DataError(source, "actual dates are unique", _first(actual.index.duplicated()))
     absent = ~wide.index.isin(actual.index)

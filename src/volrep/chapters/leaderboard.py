@@ -141,11 +141,6 @@ def compute_baselines(target: pd.Series, returns: pd.Series, horizons: Sequence[
     return out, actual
 
 
-def tz_naive(index: pd.Index) -> pd.Index:
-    """``index`` as tz-naive UTC timestamps (unchanged when already naive), as the store keeps its dates."""
-    return index.tz_convert("UTC").tz_localize(None) if getattr(index, "tz", None) is not None else index
-
-
 def leaderboard_inputs(frames: Mapping[str, pd.DataFrame], horizons: Sequence[int], *, asset: str = "binance",
                        computed: Mapping[str, Mapping[int, pd.Series]] | None = None,
                        computed_actual: Mapping[int, pd.Series] | None = None,
@@ -191,7 +186,7 @@ def leaderboard_inputs(frames: Mapping[str, pd.DataFrame], horizons: Sequence[in
             reference[h] = ref.groupby("date")["actual"].first()
         elif computed_actual is not None and h in computed_actual:
             s = computed_actual[h]
-            reference[h] = s.set_axis(tz_naive(s.index))
+            reference[h] = s.set_axis(store.tz_naive(s.index))
         else:
             raise ConfigError(f"leaderboard_inputs: no target for horizon {h}: neither chapter 04's store rows nor a "
                               "computed target")
@@ -226,7 +221,7 @@ def leaderboard_inputs(frames: Mapping[str, pd.DataFrame], horizons: Sequence[in
         if model in have:
             continue
         for h in horizons:
-            columns[h][model] = by_h[h].set_axis(tz_naive(by_h[h].index))
+            columns[h][model] = by_h[h].set_axis(store.tz_naive(by_h[h].index))
         sources.append({"family": family_of(model, "04_baselines"), "model": model, "chapter": CHAPTER,
                         "status": "computed", "note": "computed here with chapter 04's code (store file absent)"})
     listed = {s["family"] for s in sources if s["status"] in ON_BOARD}

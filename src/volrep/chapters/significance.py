@@ -27,8 +27,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from volrep import stats, targets, verdicts
-from volrep.chapters.leaderboard import BENCHMARK, LEADERBOARD_KEYS, BootstrapSettings, loss_table, tz_naive, wide
+from volrep import stats, store, targets, verdicts
+from volrep.chapters.leaderboard import BENCHMARK, LEADERBOARD_KEYS, BootstrapSettings, loss_table, wide
 from volrep.errors import ConfigError
 from volrep.report import Claim
 
@@ -149,7 +149,7 @@ def match_target(actual: pd.Series, candidates: Mapping[str, pd.Series], horizon
                  rtol: float = 1e-9) -> str | None:
     """Which candidate daily series ``y`` gives ``actual`` (stored, by origin) as ``y_{t+h}``; None if none does."""
     for name, series in candidates.items():
-        s = series.set_axis(tz_naive(series.index))
+        s = series.set_axis(store.tz_naive(series.index))
         target = targets.horizon_target(s, horizon, "point").reindex(actual.index)
         if target.notna().all() and np.allclose(target.to_numpy(), actual.to_numpy(), rtol=rtol, atol=0):
             return name
@@ -182,7 +182,7 @@ def table8_inputs(net_rows: pd.DataFrame, benchmarks: Mapping[str, Mapping[int, 
         cols = {paper: fc[ours] for paper, ours in names.items() if ours is not None and ours in fc.columns}
         for paper, by_h in benchmarks.items():
             if h in by_h:
-                cols[paper] = by_h[h].set_axis(tz_naive(by_h[h].index))
+                cols[paper] = by_h[h].set_axis(store.tz_naive(by_h[h].index))
         frame = pd.DataFrame(cols).reindex(columns=[m for m in _T8_MODELS if m in cols]).dropna()
         out[h] = (frame, actual.reindex(frame.index))
     return out

@@ -9,7 +9,7 @@ from volrep import config, evaluate, papers, rv, targets
 from volrep.chapters import cnn_lstm_mtf as ch
 from volrep.chapters import cnn_lstm_mtf_tables as tables
 from volrep.errors import ConfigError, DataError
-from volrep.models import mtf
+from volrep.models import forecaster, mtf
 from volrep.models.nets import HuangCNNLSTM, HuangLSTM, start_sigmoid_at
 
 
@@ -127,6 +127,50 @@ def test_train_net_on_a_validation_split_forecasts_both_later_parts():
     assert run.forecasts["val"].index.equals(split.origins("val", 7))
     frame = tables.runs_frame([run], d.daily_rv)
     assert {"val_rmse", "test_rmse"} <= set(frame.columns) and frame.loc[0, "horizon"] == 7
+
+
+def test_network_is_a_forecaster_giving_train_nets_forecasts():
+    d = _design(120)
+    split = targets.named_split(d.daily_rv.index, "huang_80_20")
+    spec = ch.NetSpec("HAR", "7 days", 7)
+    net = ch.network(spec, d, batch_size=32, neurons=3, epochs=2)
+    assert isinstance(net, forecaster.Forecaster) and net.label == spec.label
+    run = ch.train_net(spec, d, split, 7, batch_size=32, neurons=3, epochs=2, seed=3)
+    fc = forecaster.out_of_sample(net, d.daily_rv, split, [7], seed=3)[7]
+    np.testing.assert_array_equal(fc.to_numpy(), run.forecasts["test"].to_numpy())
+    assert fc.index.equals(run.forecasts["test"].index) and fc.name == run.forecasts["test"].name == spec.label
+    fitted = net.fit(d.daily_rv, split, [7], seed=3)
+    assert isinstance(fitted.models[7], ch.TrainedNet) and len(fitted.models[7].history.train_loss) == 2
+
+
+def test_network_seed_decides_and_the_callers_generator_is_left_alone():
+    d = _design(120)
+    split = targets.named_split(d.daily_rv.index, "huang_80_20")
+    forecasts = []
+    for outside in (1, 2):
+        torch.manual_seed(outside)
+        state = torch.get_rng_state()
+        run = ch.train_net(ch.NetSpec("1h"), d, split, 1, batch_size=32, neurons=3, epochs=2, seed=0)
+        assert torch.equal(torch.get_rng_state(), state)
+        forecasts.append(run.forecasts["test"])
+    pd.testing.assert_series_equal(forecasts[0], forecasts[1])
+    other = ch.train_net(ch.NetSpec("1h"), d, split, 1, batch_size=32, neurons=3, epochs=2, seed=1)
+    assert not np.array_equal(other.forecasts["test"].to_numpy(), forecasts[0].to_numpy())
+
+
+def test_network_names_what_it_cannot_train_or_forecast():
+    d = _design(120)
+    split = targets.named_split(d.daily_rv.index, "huang_80_20")
+    net = ch.network(ch.NetSpec("HAR"), d, batch_size=32, neurons=3, epochs=1)
+    with pytest.raises(ConfigError, match="needs a seed"):
+        net.fit(d.daily_rv, split, [1], seed=None)
+    with pytest.raises(ConfigError, match="must be design.daily_rv"):
+        net.fit(d.daily_rv * 2, split, [1], seed=0)
+    fitted = net.fit(d.daily_rv, split, [1], seed=0)
+    with pytest.raises(ConfigError, match=r"30 days of history; 5 have fewer \(first: 2021-01-01, 2021-01-02"):
+        fitted.forecast({1: d.daily_rv.index[:5]})
+    with pytest.raises(DataError, match=r"days of the design.*1 origins are not, the first 2020-12-31"):
+        fitted.forecast({1: pd.DatetimeIndex(["2021-03-01", "2020-12-31"])})
 
 
 def test_selection_table_picks_by_each_rule_and_measures_the_optimism():

@@ -3,10 +3,13 @@
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 
 from volrep import evaluate, papers, sim, targets
 from volrep.chapters import hybrids as ch
-from volrep.models import har
+from volrep.chapters.leaderboard_networks import validation_then_test
+from volrep.errors import ConfigError, DataError
+from volrep.models import forecaster, har
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +31,88 @@ def test_hybrid_data_is_har_on_the_z_scale(sim_data):
         np.testing.assert_allclose(intercept + d.features[part] @ slopes, d.har[part], atol=1e-5)
     assert d.dropped == {"train": 2, "val": 0, "test": 0}  # windows start on day 20, HAR needs 22 days
     assert d.scale == pytest.approx(series.loc[split.dates("train")].std(ddof=0))
+    assert (d.series is series, d.split, d.lookback, d.windows, d.horizon) == (True, split, 20, (1, 5, 22), 1)
+
+
+def test_inputs_at_any_origin_of_a_part_in_the_order_asked(sim_data):
+    _, _, d = sim_data
+    origins = d.dates["test"][[3, 0]].append(d.dates["train"][[5]])
+    x, h = d.inputs_at("HAR-LSTM Hybrid", origins)
+    np.testing.assert_array_equal(x, np.stack([d.x["test"][3], d.x["test"][0], d.x["train"][5]]))
+    np.testing.assert_array_equal(h, [d.har["test"][3], d.har["test"][0], d.har["train"][5]])
+    with pytest.raises(DataError, match=r"full input window.*1 origins have none \(2000-01-03\)"):
+        d.inputs_at("LSTM", d.dates["test"][:2].append(d.split.index[[0]]))  # the first day has no window
+
+
+def _net(name="HAR-LSTM Hybrid", **kw):
+    return ch.network(name, max_epochs=2, **kw)
+
+
+def test_network_is_a_forecaster_behind_run_seed(sim_data):
+    series, split, d = sim_data
+    net = _net()
+    assert isinstance(net, forecaster.Forecaster) and net.label == "HAR-LSTM Hybrid"
+    oos = forecaster.out_of_sample(net, series, split, [1], seed=4)[1]
+    run = ch.run_seed(d, d, 4, max_epochs=2, finetune_epochs=1, models=("HAR-LSTM Hybrid",))
+    fc = run.forecasts["HAR-LSTM Hybrid"]
+    assert oos.index.equals(fc.index) and np.array_equal(oos.to_numpy(), fc.to_numpy())
+    assert len(run.alpha_path) == run.histories["HAR-LSTM Hybrid"].epochs_run + 1
+    assert run.alpha == run.alpha_path[run.histories["HAR-LSTM Hybrid"].best_epoch]
+
+
+def test_same_seed_same_forecasts_whatever_the_global_state(sim_data):
+    series, split, d = sim_data
+    net, origins = _net("Dynamic Attention"), {1: d.dates["test"]}
+    out = []
+    for before in (1, 2):
+        torch.manual_seed(before)
+        state = torch.get_rng_state()
+        out.append(net.fit(series, split, [1], seed=3).forecast(origins)[1])
+        assert torch.equal(torch.get_rng_state(), state)  # the caller's generator is where it was
+    assert np.array_equal(out[0].to_numpy(), out[1].to_numpy())
+    other = net.fit(series, split, [1], seed=4).forecast(origins)[1]
+    assert not np.array_equal(out[0].to_numpy(), other.to_numpy())
+
+
+def test_transfer_residual_pretrains_on_the_source(sim_data):
+    series, split, d = sim_data
+    src = sim.simulate_daily_rfsv(400, 0.1, mean_vol_annual=0.2, seed=5)
+    src = 0.5 * np.log(252 * src["iv"])
+    source = ch.hybrid_data(src, targets.named_split(src.index, "dhansoia_50_25_25"))
+    net = _net("Transfer Residual", source=source, finetune_epochs=1)
+    trained = net.fit(series, split, [1], seed=0).models[1]
+    assert list(trained.histories) == ["Transfer Residual (source)", "Transfer Residual"]
+    assert trained.histories["Transfer Residual"].epochs_run == 1 and np.isnan(trained.alpha)
+    with pytest.raises(ConfigError, match="source is built for horizon 1, the target for 2"):
+        net.fit(series, split, [2], seed=0)
+    with pytest.raises(ConfigError, match="needs a source"):
+        _net("Transfer Residual")
+    with pytest.raises(ConfigError, match="'LSTM' takes no source"):
+        _net("LSTM", source=source)
+
+
+def test_leaderboard_origins_validation_then_test(sim_data):
+    _, _, d = sim_data
+    both = validation_then_test(d)
+    kw = dict(max_epochs=2, finetune_epochs=1, models=("HAR-LSTM Hybrid",))
+    fc = ch.run_seed(both, both, 1, **kw).forecasts["HAR-LSTM Hybrid"]
+    test = ch.run_seed(d, d, 1, **kw).forecasts["HAR-LSTM Hybrid"]
+    assert fc.index.equals(d.dates["val"].append(d.dates["test"]))
+    np.testing.assert_allclose(fc.loc[test.index], test, rtol=1e-6)  # same training, one batch more
+
+
+def test_network_refuses_what_it_cannot_do(sim_data):
+    series, split, d = sim_data
+    with pytest.raises(ConfigError, match="unknown hybrid model 'GRU'"):
+        _net("GRU")
+    with pytest.raises(ConfigError, match="'LSTM' takes no alpha_init"):
+        _net("LSTM", alpha_init=0.5)
+    net = _net("Regime Ensemble")
+    with pytest.raises(ConfigError, match="needs a seed"):
+        net.fit(series, split, [1])
+    fitted = net.fit(series, split, [1], seed=0)
+    with pytest.raises(DataError, match="full input window"):
+        fitted.forecast({1: split.index[-3:]})  # the last days have no target in any part
 
 
 def _fake_runs(d, offsets):

@@ -37,6 +37,21 @@ def test_seed_everything_is_deterministic():
     assert config.device() in ("cpu", "cuda")
 
 
+def test_local_seed_seeds_inside_and_gives_the_callers_state_back():
+    import torch
+
+    torch.manual_seed(123)
+    before = torch.get_rng_state().clone()
+    with config.local_seed(4):
+        inside = torch.rand(3)
+    assert torch.equal(torch.get_rng_state(), before)  # the caller's stream did not move
+    torch.manual_seed(4)
+    assert torch.equal(inside, torch.rand(3))  # inside, the generator was seeded with 4
+    with pytest.raises(ConfigError, match="parameter seed=-1 is not allowed"):
+        with config.local_seed(-1):
+            pass
+
+
 def test_portable_env_fills_only_what_the_environment_leaves_unset(monkeypatch):
     monkeypatch.setenv("ATEN_CPU_CAPABILITY", "default")  # a user (or the portability check) chose another level
     monkeypatch.delenv("MKL_CBWR", raising=False)

@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from volrep import evaluate
-from volrep.config import device, seed_everything
+from volrep.config import device, local_seed, seed_everything
 from volrep.errors import ConfigError, DataError
 from volrep.models import deepvol as dv
 
@@ -330,6 +330,21 @@ def test_training_is_deterministic_and_fine_tunes_on_one_series(garch_panel) -> 
     one = dv.ReturnPool.from_frame(returns[[returns.columns[0]]], end=returns.index[399])
     h = dv.train_deepvol(model, one, steps=3, seed=1, lr=1e-4, n_real=8, n_portfolios=0, window=50, device="cpu")
     assert h.steps == 3  # 8 stretches of the single series per batch, no portfolio
+
+
+def test_training_leaves_the_global_generator_alone(garch_panel) -> None:
+    returns, _ = garch_panel
+    pool = dv.ReturnPool.from_frame(returns, end=returns.index[399])
+    losses = []
+    for outside in (1, 2):
+        with local_seed(5):
+            model = dv.DeepVol(dv.DeepVolConfig(1, 8, dropout=0.2))
+        torch.manual_seed(outside)
+        before = torch.get_rng_state().clone()
+        losses.append(dv.train_deepvol(model, pool, steps=4, seed=5, n_real=4, n_portfolios=4, window=50,
+                                       device="cpu").loss)
+        assert torch.equal(torch.get_rng_state(), before)
+    assert losses[0] == losses[1]
 
 
 def test_training_rejects_bad_settings_and_non_finite_losses(garch_panel) -> None:

@@ -77,6 +77,21 @@ def test_shuffling_depends_on_the_fit_seed_alone():
     assert h[0][0] != h[1][0]  # same initial weights, different batch order
 
 
+def test_fit_leaves_the_global_generator_alone_and_ignores_its_state():
+    """Dropout draws from PyTorch's generator inside the fit's own seeded block: the same seed gives the same run
+    whatever the caller's generator state, and the caller's state is not moved (no global reseeding)."""
+    train, val = _data()
+    runs = []
+    for outside in (1, 2):
+        model = _model(0)
+        model.head = torch.nn.Sequential(torch.nn.Dropout(0.5), model.head)  # a run that needs random masks
+        torch.manual_seed(outside)
+        before = torch.get_rng_state().clone()
+        runs.append(_fit(model, train, val, seed=7, max_epochs=3).train_loss)
+        assert torch.equal(torch.get_rng_state(), before)
+    assert runs[0] == runs[1]
+
+
 def test_scheduler_halves_the_rate_on_a_plateau():
     train, val = _data()
     hist = _fit(_model(), train, val, lr=1e-7, max_epochs=6, patience=10, scheduler_patience=1)

@@ -257,8 +257,8 @@ def _check_log_vol(family: str, epochs: int, seed: int, n: int, lr: float | None
         settings["lr"] = lr
     if family == "transfer_lstm":
         data = transfer_lstm.sequence_data(series, split, lookback=20)
-        config.seed_everything(seed)
-        model = nets.TransferLSTM()
+        with config.local_seed(seed):
+            model = nets.TransferLSTM()
         history = fit(model, data.part("train"), data.part("val"), **settings)
         forecast = data.to_units(predict(model, data.x["test"]))
         origins, x_test, y_train, x_train = data.dates["test"], data.x["test"], data.y["train"], data.x["train"]
@@ -266,8 +266,8 @@ def _check_log_vol(family: str, epochs: int, seed: int, n: int, lr: float | None
     else:
         data = hybrids.hybrid_data(series, split, lookback=20, windows=windows)
         name = {"lstm": "LSTM", "har_lstm_hybrid": "HAR-LSTM Hybrid"}[family]
-        config.seed_everything(seed)
-        model = hybrids.build_model(name, data)
+        with config.local_seed(seed):
+            model = hybrids.build_model(name, data)
         history = fit(model, (data.inputs(name, "train"), data.y["train"]), (data.inputs(name, "val"), data.y["val"]),
                       **settings)
         forecast = data.to_units(predict(model, data.inputs(name, "test")))
@@ -367,8 +367,9 @@ def _check_deepvol(epochs: int, seed: int, n: int, lr: float | None, profile: st
     returns, sigma = simulate_garch_panel(n_series, n, seed=seed)
     train_end = returns.index[int(0.6 * n) - 1]
     pool = dv.ReturnPool.from_frame(returns, end=train_end, label="simulated GARCH")
-    config.seed_everything(seed)
-    model = dv.build_model(dv.resolve_sizes(settings["model_size"], settings["variant_size"], "cpu")[0], device="cpu")
+    with config.local_seed(seed):
+        model = dv.build_model(dv.resolve_sizes(settings["model_size"], settings["variant_size"], "cpu")[0],
+                               device="cpu")
     kw = {} if lr is None else {"lr": lr}
     history = dv.train_deepvol(model, pool, steps=epochs, seed=seed, window=settings["window"] or None,
                                device="cpu", **kw)

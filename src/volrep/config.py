@@ -1,4 +1,4 @@
-"""Paths, device choice, global seeding and portable floating point; the profiles and chapter settings live in
+"""Paths, device choice, seeding and portable floating point; the profiles and chapter settings live in
 :mod:`volrep.settings` and are re-exported here, so a notebook reads everything through ``volrep.config``.
 
 Environment variables of the book
@@ -50,6 +50,8 @@ from __future__ import annotations
 
 import os
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -93,18 +95,24 @@ def offline() -> bool:
     return os.environ.get("VOLREP_OFFLINE", "0") not in ("", "0", "false", "False")
 
 
+def _check_seed(seed: int) -> None:
+    if not COMMON_PARAMETERS["seed"].accepts(seed):
+        raise ConfigError(f"parameter seed={seed!r} is not allowed: expected {COMMON_PARAMETERS['seed'].allowed()}")
+
+
 def seed_everything(seed: int) -> np.random.Generator:
     """Seed Python, NumPy and (if installed) PyTorch; return a fresh NumPy ``Generator``.
 
-    Every chapter calls this once with its ``seed`` parameter so that reruns give the same numbers.
+    For notebooks and scripts, not the library: every chapter calls this once with its ``seed`` parameter so that
+    reruns give the same numbers. Library functions never reseed the global generators; they take an explicit
+    ``seed`` and draw from their own generators or inside :func:`local_seed`.
 
     Raises
     ------
     ConfigError
         ``seed`` is not an integer >= 0 (the message names the parameter).
     """
-    if not COMMON_PARAMETERS["seed"].accepts(seed):
-        raise ConfigError(f"parameter seed={seed!r} is not allowed: expected {COMMON_PARAMETERS['seed'].allowed()}")
+    _check_seed(seed)
     random.seed(seed)
     np.random.seed(seed % (2**32))
     try:
@@ -114,6 +122,31 @@ def seed_everything(seed: int) -> np.random.Generator:
     else:
         torch.manual_seed(seed)
     return np.random.default_rng(seed)
+
+
+@contextmanager
+def local_seed(seed: int) -> Iterator[None]:
+    """Run a block with PyTorch's generators seeded to ``seed``, then give the caller's generator states back.
+
+    PyTorch draws a network's initial weights (when it is built), its dropout masks and a ``DataLoader``'s base
+    seed from its global generators, which take no ``generator=`` argument. Library functions that build or train
+    a network do so inside this block (:func:`torch.random.fork_rng`): the same ``seed`` gives the same network
+    whatever ran before, and the caller's random stream is where it was (no global reseeding). The CPU generator
+    and every visible CUDA device's are forked. NumPy and Python draws in the library use explicit
+    :class:`numpy.random.Generator` objects and need no fork.
+
+    Raises
+    ------
+    ConfigError
+        ``seed`` is not an integer >= 0.
+    """
+    _check_seed(seed)
+    import torch
+
+    devices = list(range(torch.cuda.device_count())) if torch.cuda.is_available() else []
+    with torch.random.fork_rng(devices=devices):
+        torch.manual_seed(seed)
+        yield
 
 
 def device() -> str:

@@ -178,7 +178,7 @@ def fit_stacked(
     Parameters
     ----------
     members
-        Initial networks (build each after :func:`volrep.config.seed_everything` with its seed, as for
+        Initial networks (build each inside :func:`volrep.config.local_seed` with its seed, as for
         :func:`~volrep.train.fit`); not modified.
     data
         ``(x, y)`` per member: windows ``(n, steps, input_size)`` and targets ``(n,)``, the same ``n`` for all.

@@ -43,6 +43,7 @@ import pandas as pd
 from volrep.config import results_dir, write_dir
 from volrep.data.cache import atomic_write
 from volrep.errors import ConfigError, DataError
+from volrep.evaluate.alignment import check_aligned
 
 #: The columns that identify a forecast row.
 KEYS = ("chapter", "model", "asset", "variant", "target", "horizon", "split", "seed", "date")
@@ -342,8 +343,8 @@ def pair(
     ConfigError
         When a model has no rows, or several forecasts per date (add filters).
     DataError
-        When the two models cover different dates (restrict with ``date=[...]`` to compare on common dates)
-        or their actuals disagree on a date (they were not scored against the same target).
+        When the two models cover different dates (:func:`volrep.evaluate.check_aligned`; restrict with
+        ``date=[...]`` to compare on common dates) or their actuals disagree on a date (they were not scored against the same target).
     """
     selected = _filter(frame, filters)
     varying = [k for k in KEYS if k not in ("model", "date")]
@@ -360,13 +361,7 @@ def pair(
         sides.append(rows.set_index("date")[["actual", "forecast"]].sort_index())
     a, b = sides
     source = f"pair({model_a}, {model_b})"
-    if not a.index.equals(b.index):
-        only_a, only_b = a.index.difference(b.index).size, b.index.difference(a.index).size
-        raise DataError(
-            source, "both models cover the same dates", None,
-            f"{only_a} date(s) only for {model_a!r}, {only_b} only for {model_b!r}; pass date=[...] to compare "
-            "on common dates",
-        )
+    check_aligned(a, b, label=source, names=(f"{model_a!r}", f"{model_b!r}"))  # same dates (filter date=[...])
     disagree = ~np.isclose(a["actual"].to_numpy(), b["actual"].to_numpy(), rtol=rtol, atol=0.0)
     if disagree.any():
         row = _first(disagree)

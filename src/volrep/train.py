@@ -9,12 +9,13 @@ epoch callback (:mod:`volrep.models.transfer`).
 
 Determinism
 -----------
-:func:`fit` seeds Python, NumPy and PyTorch (:func:`volrep.config.seed_everything`) and the mini-batch shuffling
-generator, loads data in the main process and runs with ``torch.use_deterministic_algorithms(True)`` (restored
-afterwards): on CPU the same seed gives bit-identical losses and weights. On CUDA it sets
-``CUBLAS_WORKSPACE_CONFIG=:4096:8`` when unset and only warns about kernels without a deterministic version, so
-GPU runs are reproducible as far as cuDNN allows. The model's initial weights come from the global generator
-when the model is built: call :func:`~volrep.config.seed_everything` before building it.
+:func:`fit` trains inside :func:`volrep.config.local_seed` (dropout and the loader draw from PyTorch's generators
+seeded with ``seed``; the caller's generator states are given back afterwards), shuffles mini-batches with its own
+generator seeded with ``seed``, loads data in the main process and runs with
+``torch.use_deterministic_algorithms(True)`` (restored afterwards): on CPU the same seed gives bit-identical
+losses and weights. On CUDA it sets ``CUBLAS_WORKSPACE_CONFIG=:4096:8`` when unset and only warns about kernels
+without a deterministic version, so GPU runs are reproducible as far as cuDNN allows. The model's initial weights come from PyTorch's generator
+when the model is built: build it inside ``with config.local_seed(seed):``.
 
 Importing this module pins PyTorch to one intra-op thread (:func:`volrep.config.configure_torch`) and
 ``import volrep`` has already asked MKL, oneDNN and ATen for their AVX2 kernels
@@ -46,7 +47,7 @@ from torch import nn
 from torch.utils.data import BatchSampler, DataLoader, RandomSampler, TensorDataset
 
 from volrep.config import device as default_device
-from volrep.config import configure_torch, seed_everything
+from volrep.config import configure_torch, local_seed
 from volrep.errors import ConfigError, DataError
 from volrep.progress import steps
 
@@ -238,7 +239,8 @@ def fit(
     patience
         Stop after this many epochs without a lower validation loss.
     seed
-        Seeds Python, NumPy, PyTorch (dropout) and the shuffling generator.
+        Seeds the shuffling generator and, inside :func:`volrep.config.local_seed`, PyTorch's generators (dropout,
+        the loader); the caller's generator states are left as they were.
     param_groups
         Optimizer parameter groups (``[{"params": [...], "lr": ...}, ...]``) for differential learning rates;
         default: all parameters of ``model`` at ``lr``. Parameters with ``requires_grad=False`` get no gradient
@@ -280,7 +282,6 @@ def fit(
         x_val, y_val = _as_tensors(val, "validation data")
         y_val = y_val.to(dev)
 
-    seed_everything(seed)
     dataset = TensorDataset(*x_train, y_train)
     sampler = BatchSampler(RandomSampler(dataset, generator=torch.Generator().manual_seed(seed)), batch_size, False)
     loader = DataLoader(dataset, sampler=sampler, batch_size=None, num_workers=0)  # one indexing op per batch
@@ -293,7 +294,8 @@ def fit(
     history = History()
     best_state: dict[str, torch.Tensor] = {}
     start = time.perf_counter()
-    with deterministic(dev), steps(range(1, max_epochs + 1), desc="epochs", unit="epoch", show=progress) as bar:
+    with local_seed(seed), deterministic(dev), \
+            steps(range(1, max_epochs + 1), desc="epochs", unit="epoch", show=progress) as bar:
         for epoch in bar:
             history.lr.append(max(group["lr"] for group in optimizer.param_groups))
             train_loss = _train_epoch(model, loader, optimizer, criterion, dev)

@@ -36,10 +36,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from volrep import rv, train, verdicts
-from volrep.config import seed_everything
+from volrep import config, rv, train, verdicts
 from volrep.errors import ConfigError, DataError
-from volrep.models import mtf
+from volrep.models import forecaster, mtf
 from volrep.models.nets import HuangCNNLSTM, HuangLSTM, start_sigmoid_at
 from volrep.papers import HUANG_GRID
 from volrep.progress import steps
@@ -370,9 +369,14 @@ class Design:
         """Row positions of ``origins``; those with fewer than :data:`HISTORY_DAYS` days of history are an error."""
         pos = self.daily_rv.index.get_indexer(origins)
         if (pos < 0).any():
-            raise DataError("origins", "origins are days of the design", row=int(np.flatnonzero(pos < 0)[0]))
-        if (pos < HISTORY_DAYS - 1).any():
-            raise ConfigError(f"origins need {HISTORY_DAYS} days of history; use usable_origins() first")
+            first = int(np.flatnonzero(pos < 0)[0])
+            raise DataError("origins", "origins are days of the design", row=first,
+                            detail=f"{(pos < 0).sum()} origins are not, the first {origins[first]}")
+        early = pos < HISTORY_DAYS - 1
+        if early.any():
+            first = ", ".join(str(d.date()) for d in origins[early][:3])
+            raise ConfigError(f"origins need {HISTORY_DAYS} days of history; {early.sum()} have fewer "
+                              f"(first: {first}): forecast usable_origins() only")
         return pos
 
     def usable_origins(self, origins: pd.DatetimeIndex) -> pd.DatetimeIndex:
@@ -424,34 +428,78 @@ def _inputs(design: Design, spec: NetSpec, pos: np.ndarray, scaler: MinMax) -> t
     return (seq,) if spec.image is None else (design.image(spec, pos), seq)
 
 
+@dataclass(frozen=True)
+class TrainedNet:
+    """One network trained by :func:`network` for one horizon: the model, the min–max scalers of its sequence input
+    and of its target (fitted on the training origins) and :func:`volrep.train.fit`'s record."""
+
+    model: HuangLSTM | HuangCNNLSTM
+    scaler: MinMax
+    y_scaler: MinMax
+    history: train.History
+
+
+def network(spec: NetSpec, design: Design, *, batch_size: int, neurons: int, epochs: int,
+            device: str | None = None) -> forecaster.Network:
+    """One network of the tables as a :class:`~volrep.models.forecaster.Network` labelled ``spec.label`` (§4.4).
+
+    ``train(series, split, h, seed)`` fits on the usable training origins of ``split``
+    (:meth:`Design.usable_origins`): the target ``RV_{t+h}`` and the sequence input are min–max scaled on them
+    (:class:`~volrep.targets.MinMax`; an intraday sequence with one range for all its steps, HAR's inputs per
+    column), the network is built inside :func:`volrep.config.local_seed` with its output started at the training
+    mean (:func:`~volrep.models.nets.start_sigmoid_at`) and trained ``epochs`` epochs with Adam at
+    :data:`LEARNING_RATE` and no validation (:func:`volrep.train.fit` with ``val=None``); it returns a
+    :class:`TrainedNet`. ``predict`` maps the forecasts back to RV units. ``series`` must be ``design.daily_rv``:
+    the inputs are read from ``design``.
+
+    Raises
+    ------
+    ConfigError
+        ``series`` is not ``design.daily_rv`` or ``seed`` is ``None`` (train); an origin has fewer than
+        :data:`HISTORY_DAYS` days of history (predict, :meth:`Design.positions`).
+    DataError
+        An origin is not a day of the design (predict).
+    """
+
+    def fit(series: pd.Series, split: Split, horizon: int, seed: int | None) -> TrainedNet:
+        if not series.equals(design.daily_rv):  # same days and values
+            raise ConfigError(f"{spec.label} reads its inputs from its design: the series must be design.daily_rv")
+        if seed is None:
+            raise ConfigError(f"{spec.label} needs a seed (its initial weights and mini-batches are random)")
+        target = horizon_target(series, horizon)
+        origins = design.usable_origins(split.origins("train", horizon))
+        pos = design.positions(origins)
+        fit_seq = design.sequence(spec.sequence, pos)
+        scaler = MinMax.fit(fit_seq.reshape(-1, fit_seq.shape[-1]), by_column=spec.sequence == "HAR")
+        y_scaler = MinMax.fit(target.loc[origins].to_numpy()[:, None])
+        y_fit = y_scaler.transform(target.loc[origins].to_numpy()[:, None])[:, 0].astype(np.float32)
+        features = fit_seq.shape[-1]
+        with config.local_seed(seed):
+            model = HuangLSTM(features, neurons) if spec.image is None else HuangCNNLSTM(spec.size, features, neurons)
+            start_sigmoid_at(model, float(y_fit.mean()))
+        history = train.fit(model, (_inputs(design, spec, pos, scaler), y_fit), None, lr=LEARNING_RATE,
+                            batch_size=batch_size, max_epochs=epochs, patience=epochs, seed=seed, device=device)
+        return TrainedNet(model, scaler, y_scaler, history)
+
+    def predict(trained: TrainedNet, origins: pd.DatetimeIndex) -> pd.Series:
+        z = train.predict(trained.model, _inputs(design, spec, design.positions(origins), trained.scaler))
+        return pd.Series(trained.y_scaler.inverse(z[:, None])[:, 0], index=origins, name=spec.label)
+
+    return forecaster.Network(train=fit, predict=predict, name=spec.label)
+
+
 def train_net(spec: NetSpec, design: Design, split: Split, horizon: int, *, batch_size: int, neurons: int,
               epochs: int, seed: int, device: str | None = None) -> NetRun:
     """Train one network on the training origins of ``split`` and forecast its later parts (§4.4 protocol).
 
-    The target ``RV_{t+h}`` and the sequence input are min–max scaled on the training origins
-    (:class:`~volrep.targets.MinMax`; an intraday sequence with one range for all its steps, HAR's inputs per
-    column); the output starts at the training mean (:func:`~volrep.models.nets.start_sigmoid_at`); the network
-    is trained ``epochs`` epochs with Adam at :data:`LEARNING_RATE` and no validation (:func:`volrep.train.fit`
-    with ``val=None``), and its forecasts are mapped back to RV units.
+    :func:`network` fitted on ``design.daily_rv`` for ``horizon``, forecasting the usable origins
+    (:meth:`Design.usable_origins`) of every part after the first.
     """
-    target = horizon_target(design.daily_rv, horizon)
-    origins = {part: design.usable_origins(split.origins(part, horizon)) for part in split.parts}
-    pos = {part: design.positions(o) for part, o in origins.items()}
-    fit_seq = design.sequence(spec.sequence, pos["train"])
-    scaler = MinMax.fit(fit_seq.reshape(-1, fit_seq.shape[-1]), by_column=spec.sequence == "HAR")
-    y_scaler = MinMax.fit(target.loc[origins["train"]].to_numpy()[:, None])
-    y_fit = y_scaler.transform(target.loc[origins["train"]].to_numpy()[:, None])[:, 0].astype(np.float32)
-
-    seed_everything(seed)
-    features = fit_seq.shape[-1]
-    model = HuangLSTM(features, neurons) if spec.image is None else HuangCNNLSTM(spec.size, features, neurons)
-    start_sigmoid_at(model, float(y_fit.mean()))
-    history = train.fit(model, (_inputs(design, spec, pos["train"], scaler), y_fit), None, lr=LEARNING_RATE,
-                        batch_size=batch_size, max_epochs=epochs, patience=epochs, seed=seed, device=device)
-    forecasts = {}
-    for part in split.parts[1:]:
-        z = train.predict(model, _inputs(design, spec, pos[part], scaler))
-        forecasts[part] = pd.Series(y_scaler.inverse(z[:, None])[:, 0], index=origins[part], name=spec.label)
+    fitted = network(spec, design, batch_size=batch_size, neurons=neurons, epochs=epochs,
+                     device=device).fit(design.daily_rv, split, [horizon], seed=seed)
+    forecasts = {part: fitted.forecast({horizon: design.usable_origins(split.origins(part, horizon))})[horizon]
+                 for part in split.parts[1:]}
+    history = fitted.models[horizon].history
     return NetRun(spec, horizon, batch_size, neurons, seed, history.seconds, forecasts,
                   verdicts.still_learning([history]))
 

@@ -3,6 +3,10 @@
 Every model is trained on the z-scored series (scaler fitted on the training days) and every forecast is mapped
 back to the series' own units, so that all rows of a table share one scale; the RMSE on the z scale is the RMSE in
 units divided by the training standard deviation, which leaves every "% vs HAR" unchanged.
+
+Every model goes through :class:`volrep.models.forecaster.Network` (:func:`network`): :func:`run_seed` and
+:func:`alpha_sensitivity` fit it on the series and split a :class:`HybridData` carries and read the forecasts and
+internals from what it trained (:class:`TrainedHybrid`).
 """
 
 from __future__ import annotations
@@ -17,10 +21,10 @@ from statsmodels.stats.diagnostic import acorr_ljungbox
 from statsmodels.tsa.stattools import bds
 from torch import nn
 
-from volrep import evaluate, verdicts
+from volrep import config, evaluate, verdicts
 from volrep.chapters.transfer_lstm import PARTS, sequence_data
-from volrep.config import seed_everything
-from volrep.models import har, hybrid
+from volrep.errors import ConfigError, DataError
+from volrep.models import forecaster, har, hybrid
 from volrep.models.dhansoia_code import CONFIG as CODE_CONFIG
 from volrep.models.nets import LSTMRegressor
 from volrep.models.transfer import FINETUNE, PRETRAIN
@@ -28,7 +32,8 @@ from volrep.progress import steps
 from volrep.report import Claim
 from volrep.stats import diebold_mariano
 from volrep.targets import HAR_WINDOWS, Split, ZScore, har_features
-from volrep.train import History, Inputs, fit, predict
+from volrep.train import History, Inputs, fit
+from volrep.train import predict as predict_z
 
 #: Starting weight on HAR of the HAR-LSTM hybrid: the paper gives none; the authors' code starts ``har_weight`` at
 #: 0.8 (``hybrid_model.py``, ``HARLSTMHybrid``).
@@ -46,6 +51,11 @@ MODEL_INPUTS: dict[str, tuple[str, ...]] = {
 
 #: The rows of the paper's Table 5 (lower part); our models carry the same names.
 TABLE5_ROWS = ("HAR-LSTM Hybrid", "Dynamic Attention", "Residual Boosting", "Regime Ensemble", "Transfer Residual")
+
+
+def _packed(model: str, arrays: tuple[np.ndarray, ...]) -> Inputs:
+    """``model``'s input arrays as :func:`volrep.train.fit` takes them (one array alone, else a tuple)."""
+    return arrays[0] if MODEL_INPUTS[model] == ("x",) else arrays
 
 
 @dataclass(frozen=True)
@@ -68,6 +78,9 @@ class HybridData:
         The training-day :class:`~volrep.targets.ZScore`.
     har_coefficients
         HAR's intercept and slopes on the z scale (the slopes are unit-free; the intercept is transformed).
+    series, split, lookback, windows, horizon
+        What :func:`hybrid_data` built it from: the series (whole sample), its split, the window length, HAR's
+        windows and the horizon (days).
     dropped
         Origins per part without a full HAR history (the first 21 training days), counted, not used.
     """
@@ -79,13 +92,38 @@ class HybridData:
     dates: dict[str, pd.DatetimeIndex]
     scaler: ZScore
     har_coefficients: tuple[float, np.ndarray]
+    series: pd.Series
+    split: Split
+    lookback: int
+    windows: tuple[int, ...]
+    horizon: int
     dropped: dict[str, int] = field(default_factory=dict)
 
     def inputs(self, model: str, part: str) -> Inputs:
         """The input arrays of ``model`` (:data:`MODEL_INPUTS`) for one split part."""
-        names = MODEL_INPUTS[model]
-        arrays = tuple(getattr(self, name)[part] for name in names)
-        return arrays[0] if names == ("x",) else arrays
+        return _packed(model, tuple(getattr(self, name)[part] for name in MODEL_INPUTS[model]))
+
+    def inputs_at(self, model: str, origins: pd.DatetimeIndex) -> Inputs:
+        """The input arrays of ``model`` at ``origins`` (in their order), from whichever split part holds each.
+
+        Raises
+        ------
+        DataError
+            An origin of no part: without a full input window (``lookback`` days, HAR's longest window) or with
+            its target beyond its part (the last ``horizon`` days of a part, of the sample).
+        """
+        held = self.dates["train"].append([self.dates[part] for part in PARTS[1:]])
+        row = pd.Series(np.arange(len(held)), index=held)
+        row = row[~row.index.duplicated()].reindex(pd.DatetimeIndex(origins))
+        missing = row.index[row.isna().to_numpy()]
+        if len(missing):
+            raise DataError(f"hybrid inputs ({model})", "a full input window and a target in one split part", None,
+                            f"{len(missing)} origins have none ({', '.join(str(d.date()) for d in missing[:3])}"
+                            f"{', ...' if len(missing) > 3 else ''}); {self.lookback}-day windows, HAR windows "
+                            f"{self.windows}, horizon {self.horizon}")
+        pos = row.to_numpy(dtype=np.int64)
+        return _packed(model, tuple(np.concatenate([getattr(self, name)[part] for part in PARTS])[pos]
+                                    for name in MODEL_INPUTS[model]))
 
     def to_units(self, z: np.ndarray) -> np.ndarray:
         """Back from the z scale to the series' units."""
@@ -124,14 +162,18 @@ def hybrid_data(series: pd.Series, split: Split, lookback: int = 20,
     mu, sd = float(seq.scaler.mean[0]), float(seq.scaler.std[0])
     slopes = har_fit.params.drop("const").to_numpy(dtype=float)
     intercept = (float(har_fit.params["const"]) + mu * (slopes.sum() - 1)) / sd
-    return HybridData(x, feats, har_z, y, dates, seq.scaler, (intercept, slopes), dropped)
+    return HybridData(x, feats, har_z, y, dates, seq.scaler, (intercept, slopes), series=series, split=split,
+                      lookback=lookback, windows=tuple(windows), horizon=horizon, dropped=dropped)
 
 
-def build_model(name: str, data: HybridData, *, hidden: int = 32, regimes: int = 3) -> nn.Module:
-    """A fresh, untrained model of :data:`MODEL_INPUTS` (its initial weights come from PyTorch's global generator).
+def build_model(name: str, data: HybridData, *, hidden: int = 32, regimes: int = 3,
+                alpha_init: float = HYBRID_ALPHA_INIT) -> nn.Module:
+    """A fresh, untrained model of :data:`MODEL_INPUTS` (its initial weights come from PyTorch's global generator:
+    build it inside :func:`volrep.config.local_seed`).
 
     The neural parts are one-layer LSTMs of ``hidden`` units with dropout 0.1 (Table 8's dropout; the paper does
-    not give the hybrids' sizes). The mixing hybrid starts at α = :data:`HYBRID_ALPHA_INIT` (the authors' code). The regime ensemble's experts start at HAR's coefficients
+    not give the hybrids' sizes). The mixing hybrid starts at α = ``alpha_init`` (default
+    :data:`HYBRID_ALPHA_INIT`, the authors' code). The regime ensemble's experts start at HAR's coefficients
     (:attr:`HybridData.har_coefficients`), so that training moves each regime away from HAR rather than
     re-learning a linear regression by gradient descent.
     """
@@ -140,13 +182,97 @@ def build_model(name: str, data: HybridData, *, hidden: int = 32, regimes: int =
 
     builders: dict[str, Callable[[], nn.Module]] = {
         "LSTM": lstm,
-        "HAR-LSTM Hybrid": lambda: hybrid.HARLSTMHybrid(lstm(), alpha_init=HYBRID_ALPHA_INIT),
+        "HAR-LSTM Hybrid": lambda: hybrid.HARLSTMHybrid(lstm(), alpha_init=alpha_init),
         "Dynamic Attention": lambda: hybrid.DynamicAttentionHybrid(1, 3, hidden=hidden, dropout=0.1),
         "Residual Boosting": lambda: hybrid.ResidualBoosting(lstm()),
         "Regime Ensemble": lambda: hybrid.regime_ensemble(3, regimes, initial=data.har_coefficients),
         "Transfer Residual": lambda: hybrid.ResidualBoosting(lstm()),
     }
     return builders[name]()
+
+
+@dataclass
+class TrainedHybrid:
+    """What :func:`network`'s ``train`` returns: the model ``name`` of :data:`MODEL_INPUTS` (on the CPU, in
+    evaluation mode, with its best epoch's weights), the series' :class:`HybridData` it was trained on, its
+    training histories (``{name: ...}``, and ``"<name> (source)"`` for the transfer model's pre-training) and, for
+    the mixing hybrid, α at the best epoch and α before training and after every epoch (else NaN and ``[]``)."""
+
+    name: str
+    model: nn.Module
+    data: HybridData
+    histories: dict[str, History]
+    alpha: float = float("nan")
+    alpha_path: list[float] = field(default_factory=list)
+
+    def internal(self, method: str, origins: pd.DatetimeIndex) -> np.ndarray:
+        """The model's ``method`` (``"corrections"``, ``"weights"``, ``"probabilities"``) at ``origins``, z scale."""
+        inputs = self.data.inputs_at(self.name, origins)
+        arrays = inputs if isinstance(inputs, tuple) else (inputs,)
+        with torch.no_grad():
+            out = getattr(self.model, method)(*map(torch.from_numpy, arrays))
+        return out.numpy().astype(np.float64)
+
+
+def _fit(model: nn.Module, data: HybridData, name: str, seed: int, max_epochs: int, settings: dict,
+         callback: Callable[[int, nn.Module], None] | None = None) -> History:
+    return fit(model, (data.inputs(name, "train"), data.y["train"]), (data.inputs(name, "val"), data.y["val"]),
+               **{**settings, "max_epochs": max_epochs}, seed=seed, epoch_callback=callback)
+
+
+def network(name: str, *, max_epochs: int, finetune_epochs: int | None = None, source: HybridData | None = None,
+            regimes: int = 3, alpha_init: float | None = None, lookback: int = 20,
+            windows: tuple[int, ...] = HAR_WINDOWS["corsi"]) -> forecaster.Network:
+    """One model of :data:`MODEL_INPUTS` as a :class:`~volrep.models.forecaster.Network` labelled ``name``.
+
+    ``train(series, split, horizon, seed)`` builds the series' :class:`HybridData` (:func:`hybrid_data` with
+    ``lookback`` and ``windows``) and the model (:func:`build_model`, ``regimes``, α starting at ``alpha_init``,
+    default :data:`HYBRID_ALPHA_INIT`) inside :func:`volrep.config.local_seed`, and trains it with Table 8's
+    pre-training settings (Adam 1e-3, batch 32, patience 10) for at most ``max_epochs``; the transfer residual
+    model is trained so on ``source`` (S&P 500), then fine-tuned on the series with Table 8's fine-tuning settings
+    (Adam 1e-4, batch 16) for at most ``finetune_epochs``. It returns a :class:`TrainedHybrid`.
+    ``predict(trained, origins)`` forecasts at any origins of the series' split parts
+    (:meth:`HybridData.inputs_at`), in the series' units.
+
+    Raises
+    ------
+    ConfigError
+        An unknown model; the transfer model without ``source`` or ``finetune_epochs``; ``source`` or
+        ``alpha_init`` for a model that takes none; at ``train``: ``seed=None``, a source of another horizon.
+    """
+    transfer, mixing = name == "Transfer Residual", name == "HAR-LSTM Hybrid"
+    if name not in MODEL_INPUTS:
+        raise ConfigError(f"unknown hybrid model {name!r}; choose one of {', '.join(MODEL_INPUTS)}")
+    if transfer and (source is None or finetune_epochs is None):
+        raise ConfigError("the Transfer Residual model needs a source (HybridData) and finetune_epochs")
+    if (source is not None and not transfer) or (alpha_init is not None and not mixing):
+        raise ConfigError(f"{name!r} takes no {'source' if source is not None else 'alpha_init'} (only the Transfer "
+                          "Residual model has a source, only the HAR-LSTM Hybrid an alpha_init)")
+    start = HYBRID_ALPHA_INIT if alpha_init is None else alpha_init
+
+    def train(series: pd.Series, split: Split, horizon: int, seed: int | None) -> TrainedHybrid:
+        if seed is None:
+            raise ConfigError(f"{name}: a network needs a seed (its initial weights, dropout and batches), got None")
+        if transfer and source.horizon != horizon:
+            raise ConfigError(f"{name}: the source is built for horizon {source.horizon}, the target for {horizon}")
+        data = hybrid_data(series, split, lookback=lookback, windows=windows, horizon=horizon)
+        with config.local_seed(seed):
+            model = build_model(name, data, regimes=regimes, alpha_init=start)
+        histories, path = {}, [model.alpha] if mixing else []
+        if transfer:
+            histories[f"{name} (source)"] = _fit(model, source, name, seed, max_epochs, PRETRAIN)
+        epochs, settings = (finetune_epochs, FINETUNE) if transfer else (max_epochs, PRETRAIN)
+        histories[name] = _fit(model, data, name, seed, epochs, settings,
+                               (lambda epoch, m: path.append(m.alpha)) if mixing else None)
+        alpha = model.alpha if mixing else float("nan")  # the best epoch's, whose weights fit restored
+        return TrainedHybrid(name, model.cpu().eval(), data, histories, alpha, path)
+
+    def predict(trained: TrainedHybrid, origins: pd.DatetimeIndex) -> pd.Series:
+        data = trained.data
+        z = predict_z(trained.model, data.inputs_at(name, origins))
+        return pd.Series(data.to_units(z), index=origins, name=name)
+
+    return forecaster.Network(train=train, predict=predict, name=name)
 
 
 @dataclass
@@ -163,54 +289,40 @@ class HybridRun:
     regime_probabilities: np.ndarray
 
 
-def _train(model: nn.Module, data: HybridData, name: str, seed: int, max_epochs: int, settings: dict,
-           callback: Callable[[int, nn.Module], None] | None = None) -> History:
-    return fit(model, (data.inputs(name, "train"), data.y["train"]), (data.inputs(name, "val"), data.y["val"]),
-               **{**settings, "max_epochs": max_epochs}, seed=seed, epoch_callback=callback)
-
-
-def _internal(method: Callable[..., torch.Tensor], inputs: Inputs) -> np.ndarray:
-    arrays = inputs if isinstance(inputs, tuple) else (inputs,)
-    with torch.no_grad():
-        return method(*(torch.from_numpy(np.asarray(a, dtype=np.float32)) for a in arrays)).numpy().astype(np.float64)
+def _fitted(net: forecaster.Network, data: HybridData, seed: int) -> tuple[TrainedHybrid, pd.Series]:
+    """``net`` fitted on ``data``'s series and split, and its forecasts at ``data``'s test origins."""
+    dates, h = data.dates["test"], data.horizon
+    fitted = net.fit(data.series, data.split, [h], seed=seed)
+    return fitted.models[h], fitted.forecast({h: dates})[h].rename_axis(dates.name)
 
 
 def run_seed(target: HybridData, source: HybridData, seed: int, *, max_epochs: int, finetune_epochs: int,
              models: Sequence[str] = tuple(MODEL_INPUTS), regimes: int = 3) -> HybridRun:
-    """Train every model of ``models`` on ``target`` with one seed; the transfer residual model is first trained on
-    ``source`` (S&P 500) and then fine-tuned on ``target``.
+    """Train every model of ``models`` on ``target`` with one seed (:func:`network`); the transfer residual model is
+    first trained on ``source`` (S&P 500) and then fine-tuned on ``target``.
 
-    Table 8's pre-training settings (Adam 1e-3, batch 32, patience 10) train every model; fine-tuning uses its
-    fine-tuning settings (Adam 1e-4, batch 16) for at most ``finetune_epochs``. α of the mixing hybrid is recorded
-    before training and after every epoch.
+    The forecasts and internals are those at ``target``'s test origins, which may include origins of its other
+    parts (chapter 09's validation origins): the models train on the training and validation parts of the split
+    ``target`` was built on.
     """
-    histories: dict[str, History] = {}
-    trained: dict[str, nn.Module] = {}
-    alpha, alpha_path = float("nan"), []
+    trained: dict[str, TrainedHybrid] = {}
+    forecasts: dict[str, pd.Series] = {}
     for name in models:
-        seed_everything(seed)
-        model = build_model(name, target, regimes=regimes)
-        if name == "Transfer Residual":
-            histories["Transfer Residual (source)"] = _train(model, source, name, seed, max_epochs, PRETRAIN)
-            histories[name] = _train(model, target, name, seed, finetune_epochs, FINETUNE)
-        elif name == "HAR-LSTM Hybrid":
-            alpha_path.append(model.alpha)
-            histories[name] = _train(model, target, name, seed, max_epochs, PRETRAIN,
-                                     lambda epoch, m: alpha_path.append(m.alpha))
-            alpha = model.alpha  # at the best epoch, whose weights fit restored
-        else:
-            histories[name] = _train(model, target, name, seed, max_epochs, PRETRAIN)
-        trained[name] = model.cpu().eval()
+        net = network(name, max_epochs=max_epochs, finetune_epochs=finetune_epochs, regimes=regimes,
+                      source=source if name == "Transfer Residual" else None, lookback=target.lookback,
+                      windows=target.windows)
+        trained[name], forecasts[name] = _fitted(net, target, seed)
+    histories = {key: h for t in trained.values() for key, h in t.histories.items()}
+    mixing = trained.get("HAR-LSTM Hybrid")
     dates = target.dates["test"]
-    forecasts = {name: pd.Series(target.to_units(predict(m, target.inputs(name, "test"))), index=dates, name=name)
-                 for name, m in trained.items()}
-    corrections = {name: _internal(trained[name].corrections, target.inputs(name, "test"))
+    corrections = {name: trained[name].internal("corrections", dates)
                    for name in ("Residual Boosting", "Transfer Residual") if name in trained}
-    attention = (_internal(trained["Dynamic Attention"].weights, target.inputs("Dynamic Attention", "test"))
-                 if "Dynamic Attention" in trained else np.empty(0))
-    regime_p = (_internal(trained["Regime Ensemble"].probabilities, target.inputs("Regime Ensemble", "test"))
-                if "Regime Ensemble" in trained else np.empty((0, regimes)))
-    return HybridRun(forecasts, histories, alpha, alpha_path, attention, corrections, regime_p)
+    attention = (trained["Dynamic Attention"].internal("weights", dates) if "Dynamic Attention" in trained
+                 else np.empty(0))
+    regime_p = (trained["Regime Ensemble"].internal("probabilities", dates) if "Regime Ensemble" in trained
+                else np.empty((0, regimes)))
+    return HybridRun(forecasts, histories, mixing.alpha if mixing else float("nan"),
+                     mixing.alpha_path if mixing else [], attention, corrections, regime_p)
 
 
 def run_seeds(target: HybridData, source: HybridData, seeds: Sequence[int], *, max_epochs: int, finetune_epochs: int,
@@ -346,12 +458,12 @@ def alpha_sensitivity(data: HybridData, seed: int, *, max_epochs: int,
     actual = actual_test(data)
     rows = []
     for init in inits:
-        seed_everything(seed)
-        model = hybrid.HARLSTMHybrid(build_model("LSTM", data), alpha_init=init)
-        history = _train(model, data, "HAR-LSTM Hybrid", seed, max_epochs, PRETRAIN)
-        fc = data.to_units(predict(model, data.inputs("HAR-LSTM Hybrid", "test")))
-        rows.append({"alpha_init": init, "alpha_learned": model.alpha, "best_epoch": history.best_epoch,
-                     "test_rmse": evaluate.rmse(actual, pd.Series(fc, index=actual.index))})
+        net = network("HAR-LSTM Hybrid", max_epochs=max_epochs, alpha_init=init, lookback=data.lookback,
+                      windows=data.windows)
+        trained, fc = _fitted(net, data, seed)
+        rows.append({"alpha_init": init, "alpha_learned": trained.alpha,
+                     "best_epoch": trained.histories["HAR-LSTM Hybrid"].best_epoch,
+                     "test_rmse": evaluate.rmse(actual, fc)})
     return pd.DataFrame(rows).set_index("alpha_init")
 
 

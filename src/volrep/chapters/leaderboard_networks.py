@@ -272,9 +272,9 @@ def deepvol_forecasts(data: LeaderboardData, horizons: Sequence[int], *, profile
     (:func:`volrep.models.deepvol.forecast_sigma`).
     """
     s08 = chapter_settings("08_deepvol", profile, overrides)
-    config.seed_everything(seed)
     size = dv.resolve_sizes(str(s08["model_size"]), str(s08["variant_size"]))[0]
-    model = dv.build_model(size)
+    with config.local_seed(seed):
+        model = dv.build_model(size)
     dv.train_deepvol(model, data.pool, steps=int(s08["steps"]), seed=seed, window=int(s08["window"]) or None)
     returns = (PERCENT * data.returns.dropna()).rename("bitcoin")
     variance = dv.forecast_sigma(model, [returns])[0] ** 2 / PERCENT**2

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -10,9 +11,9 @@ import pandas as pd
 
 from volrep import data, evaluate, papers, rv, sim, verdicts
 from volrep.chapters.rough_hurst import faithful_log_rv, log_vol_from_rv
-from volrep.config import seed_everything
+from volrep.config import local_seed
 from volrep.errors import ConfigError
-from volrep.models import dhansoia_code, nets, transfer
+from volrep.models import dhansoia_code, forecaster, nets, transfer
 from volrep.progress import steps
 from volrep.report import Claim
 from volrep.stats import diebold_mariano
@@ -56,12 +57,18 @@ def dhansoia_series(data_source: str, *, seed: int = 0, sim_days: int = 3_000) -
 
 @dataclass(frozen=True)
 class SequenceData:
-    """Windows of a z-scored series (scaler fitted on the training days) and next-day targets, per split part."""
+    """Windows of a z-scored series (scaler fitted on the training days) and the targets ``horizon`` days later,
+    per split part, with what built them (:func:`sequence_data`): the series, the split, the lookback, the horizon.
+    """
 
     x: dict[str, np.ndarray]
     y: dict[str, np.ndarray]
     dates: dict[str, pd.DatetimeIndex]
     scaler: ZScore
+    series: pd.Series
+    split: Split
+    lookback: int
+    horizon: int
 
     def part(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         return self.x[name], self.y[name]
@@ -69,6 +76,28 @@ class SequenceData:
     def to_units(self, z: np.ndarray) -> np.ndarray:
         """Back from the z-scored scale to the series' own units (log volatility)."""
         return self.scaler.inverse(np.asarray(z).reshape(-1, 1)).ravel()
+
+    def windows(self, origins: pd.DatetimeIndex) -> np.ndarray:
+        """The z-scored lookback windows ending at ``origins`` (days of the series, in any split part).
+
+        Raises
+        ------
+        ConfigError
+            An origin is not a day of the series, or has fewer than ``lookback`` values up to it.
+        """
+        pos = self.series.index.get_indexer(origins)
+        short = (pos >= 0) & (pos < self.lookback - 1)
+        for bad, why in ((pos < 0, "not days of the series"),
+                         (short, f"fewer than lookback = {self.lookback} values up to them")):
+            if bad.any():
+                days = ", ".join(str(d.date()) for d in origins[bad][:5]) + (", ..." if bad.sum() > 5 else "")
+                raise ConfigError(f"cannot forecast at {bad.sum()} origin(s) ({days}): {why}")
+        return _windows(self.scaler.transform(self.series.to_numpy()[:, None]), pos, self.lookback)
+
+
+def _windows(z: np.ndarray, pos: np.ndarray, lookback: int) -> np.ndarray:
+    """Rows ``pos − lookback + 1 … pos`` of ``z`` for each position, as a contiguous float32 array."""
+    return np.ascontiguousarray(sequence_windows(z, lookback)[pos - lookback + 1], dtype=np.float32)
 
 
 def sequence_data(series: pd.Series, split: Split, lookback: int = 20, horizon: int = 1) -> SequenceData:
@@ -80,16 +109,118 @@ def sequence_data(series: pd.Series, split: Split, lookback: int = 20, horizon: 
     """
     scaler = ZScore.fit(series.loc[split.dates("train")].to_numpy()[:, None])
     z = scaler.transform(series.to_numpy()[:, None])
-    windows = sequence_windows(z, lookback)
     position = pd.Series(np.arange(len(series)), index=series.index)
     x, y, dates = {}, {}, {}
     for part in PARTS:
         pos = position.loc[split.origins(part, horizon)].to_numpy()
         pos = pos[pos >= lookback - 1]
-        x[part] = np.ascontiguousarray(windows[pos - lookback + 1], dtype=np.float32)
+        x[part] = _windows(z, pos, lookback)
         y[part] = z[pos + horizon, 0].astype(np.float32)
         dates[part] = series.index[pos]
-    return SequenceData(x, y, dates, scaler)
+    return SequenceData(x, y, dates, scaler, series, split, lookback, horizon)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The networks behind the forecaster interface
+# --------------------------------------------------------------------------------------------------------------
+#: Name of the network trained from scratch on the target (the transfer networks are named by their strategy).
+SCRATCH = "LSTM (from scratch)"
+
+
+@dataclass(frozen=True)
+class TrainedLSTM:
+    """One trained :class:`~volrep.models.nets.TransferLSTM`: the network, the windows it was trained on (their
+    scaler, series and lookback give the forecasts' inputs) and its training history."""
+
+    model: nets.TransferLSTM
+    data: SequenceData
+    history: History
+
+
+def _train_new(data: SequenceData, seed: int, epochs: int) -> TrainedLSTM:
+    """A network built from ``seed`` and trained on ``data``'s training part (early stopping on its validation
+    part) with Table 8's pre-training settings and at most ``epochs`` epochs."""
+    with local_seed(seed):  # the initial weights are drawn when the network is built
+        model = nets.TransferLSTM()
+    history = fit(model, data.part("train"), data.part("val"), **{**transfer.PRETRAIN, "max_epochs": epochs}, seed=seed)
+    return TrainedLSTM(model, data, history)
+
+
+@dataclass
+class Pretraining:
+    """The pre-training on the source that every transfer network of :func:`networks` starts from.
+
+    One network per seed, trained on first use (:meth:`__call__`) on the source's training part at the source's
+    horizon, with Table 8's pre-training settings and at most ``epochs`` epochs; it is built from the seed, so it
+    starts from the same weights as the network the same seed trains from scratch.
+    """
+
+    source: SequenceData
+    epochs: int
+    runs: dict[int, TrainedLSTM] = field(default_factory=dict, repr=False)
+
+    def __call__(self, seed: int) -> TrainedLSTM:
+        if seed not in self.runs:
+            self.runs[seed] = _train_new(self.source, _seed(seed), self.epochs)
+        return self.runs[seed]
+
+
+def _seed(seed: int | None) -> int:
+    if seed is None:
+        raise ConfigError("chapter 05's networks need a seed: their initial weights and mini-batches are drawn from it")
+    return seed
+
+
+def _train_scratch(epochs: int, lookback: int, series: pd.Series, split: Split, horizon: int,
+                   seed: int | None) -> TrainedLSTM:
+    return _train_new(sequence_data(series, split, lookback, horizon), _seed(seed), epochs)
+
+
+def _train_transfer(pretraining: Pretraining, strategy: str, epochs: int, lookback: int, series: pd.Series,
+                    split: Split, horizon: int, seed: int | None) -> TrainedLSTM:
+    data = sequence_data(series, split, lookback, horizon)
+    model, history = transfer.fine_tune(pretraining(_seed(seed)).model, data.part("train"), data.part("val"), strategy,
+                                        seed=seed, max_epochs=epochs)
+    return TrainedLSTM(model, data, history)
+
+
+def _forecast(trained: TrainedLSTM, origins: pd.DatetimeIndex, *, name: str) -> pd.Series:
+    """Forecasts in the series' units (log volatility) at ``origins``, from the windows ending there."""
+    z = predict(trained.model, trained.data.windows(origins))
+    return pd.Series(trained.data.to_units(z), index=origins, name=name)
+
+
+def networks(pretraining: Pretraining, *, strategies: Sequence[str], finetune_epochs: int,
+             lookback: int | None = None) -> dict[str, forecaster.Network]:
+    """The LSTM from scratch and one transfer LSTM per fine-tuning strategy, as forecasters (Dhansoia 2025, §3.3).
+
+    Each network's ``train(series, split, horizon, seed)`` takes the windows of ``series`` (:func:`sequence_data`)
+    and trains on the training part with early stopping on the validation part: :data:`SCRATCH` builds a network
+    from the seed and trains it with Table 8's pre-training settings (at most ``pretraining.epochs`` epochs); each
+    strategy of :data:`volrep.models.transfer.STRATEGIES` fine-tunes the seed's pre-trained network (shared, see
+    :class:`Pretraining`) with :func:`volrep.models.transfer.fine_tune` (at most ``finetune_epochs`` epochs).
+    Forecasts are in the series' units (log volatility) at any origin with ``lookback`` values up to it.
+
+    Parameters
+    ----------
+    pretraining
+        The source's pre-training, shared by the transfer networks.
+    strategies
+        Fine-tuning strategies, in order.
+    finetune_epochs
+        Epoch cap of fine-tuning.
+    lookback
+        Window length on the target (default: the source's).
+
+    Returns
+    -------
+    dict
+        ``{name: Network}``: :data:`SCRATCH` first, then the strategies.
+    """
+    lookback = pretraining.source.lookback if lookback is None else lookback
+    trainers = {SCRATCH: partial(_train_scratch, pretraining.epochs, lookback),
+                **{s: partial(_train_transfer, pretraining, s, finetune_epochs, lookback) for s in strategies}}
+    return {name: forecaster.Network(train, partial(_forecast, name=name), name) for name, train in trainers.items()}
 
 
 @dataclass
@@ -103,26 +234,22 @@ class SeedRun:
 def run_seed(source: SequenceData, target: SequenceData, seed: int, *, strategies: Sequence[str],
              pretrain_epochs: int, finetune_epochs: int) -> SeedRun:
     """Pre-train on the source, train the same architecture from scratch on the target, and fine-tune the
-    pre-trained network on the target with every strategy (:data:`volrep.models.transfer.STRATEGIES`).
+    pre-trained network on the target with every strategy (:data:`volrep.models.transfer.STRATEGIES`): the
+    :func:`networks` fitted on the target's series and split at its horizon, forecasting at the origins of its
+    test part (``target.dates["test"]``, whatever they hold).
 
     Pre-training and training from scratch use Table 8's pre-training settings (Adam 1e-3, batch 32, patience
     10); fine-tuning uses its fine-tuning settings (each strategy's learning rate, batch 16).
     """
-    pre_kw = dict(transfer.PRETRAIN, max_epochs=pretrain_epochs, seed=seed)
-    histories: dict[str, History] = {}
-    seed_everything(seed)  # the initial weights are drawn when a network is built
-    pretrained = nets.TransferLSTM()
-    histories["pre-training (source)"] = fit(pretrained, source.part("train"), source.part("val"), **pre_kw)
-    models = {}
-    seed_everything(seed)
-    scratch = nets.TransferLSTM()
-    histories["LSTM (from scratch)"] = fit(scratch, target.part("train"), target.part("val"), **pre_kw)
-    models["LSTM (from scratch)"] = scratch
-    for name in strategies:
-        models[name], histories[name] = transfer.fine_tune(pretrained, target.part("train"), target.part("val"), name,
-                                                           seed=seed, max_epochs=finetune_epochs)
-    x_test, dates = target.x["test"], target.dates["test"]
-    forecasts = {name: pd.Series(target.to_units(predict(m, x_test)), index=dates, name=name) for name, m in models.items()}
+    pretraining = Pretraining(source, pretrain_epochs)
+    histories = {"pre-training (source)": pretraining(seed).history}
+    forecasts = {}
+    h = target.horizon
+    for name, network in networks(pretraining, strategies=strategies, finetune_epochs=finetune_epochs,
+                                  lookback=target.lookback).items():
+        fitted = network.fit(target.series, target.split, [h], seed=seed)
+        histories[name] = fitted.models[h].history
+        forecasts[name] = fitted.forecast({h: target.dates["test"]})[h]
     return SeedRun(forecasts, histories)
 
 
@@ -150,7 +277,7 @@ def summary(per_seed: pd.DataFrame) -> pd.DataFrame:
 
 
 def transfer_gain(runs: dict[int, SeedRun], actual: pd.Series, *, transfer_model: str,
-                  scratch_model: str = "LSTM (from scratch)") -> pd.DataFrame:
+                  scratch_model: str = SCRATCH) -> pd.DataFrame:
     """Table 4 per seed: improvement (%) of the transfer model over the scratch model, and a DM test.
 
     RMSE and MAE improvements are 1 − loss_transfer / loss_scratch; R² and correlation gains are

@@ -58,6 +58,7 @@ __all__ = [
     "Forecaster",
     "MovingAverage",
     "Network",
+    "NetworkFitted",
     "Persistence",
     "out_of_sample",
 ]
@@ -250,7 +251,18 @@ class GARCH:
 
 
 @dataclass(frozen=True)
-class _NetworkFitted:
+class NetworkFitted:
+    """A :class:`Network` fitted for every horizon.
+
+    Attributes
+    ----------
+    network
+        The forecaster it came from.
+    models
+        ``{h: trained}``: what ``network.train`` returned for each horizon (the caller's object: the network and
+        whatever else its ``predict`` needs, e.g. scalers and the training history).
+    """
+
     network: Network
     models: Mapping[int, Any]
 
@@ -268,7 +280,8 @@ class Network:
         ``train(series, split, horizon, seed) -> model``: trains one network for one horizon on the training
         part of ``split`` (seeding its own generators from ``seed``).
     predict
-        ``predict(model, origins) -> pandas.Series``: forecasts indexed by origin, in decimal daily variance.
+        ``predict(model, origins) -> pandas.Series``: forecasts indexed by origin, in the units of ``series``
+        (decimal daily variance for daily RV; log volatility for Dhansoia's networks).
     name
         The label in tables.
     """
@@ -282,5 +295,5 @@ class Network:
         return self.name
 
     def fit(self, series: pd.Series, split: Split, horizons: Sequence[int], *,
-            seed: int | None = None) -> _NetworkFitted:
-        return _NetworkFitted(self, {h: self.train(series, split, h, seed) for h in _horizons(horizons)})
+            seed: int | None = None) -> NetworkFitted:
+        return NetworkFitted(self, {h: self.train(series, split, h, seed) for h in _horizons(horizons)})

@@ -160,7 +160,7 @@ def build_model(config: DeepVolConfig | str = "paper", device: str | None = None
     """A fresh :class:`DeepVol` of a named or given size (:func:`parse_config`), on ``device``.
 
     ``device`` defaults to :func:`volrep.config.device` (CUDA when present). Initial weights come from PyTorch's
-    global generator: call :func:`volrep.config.seed_everything` first.
+    generator: build inside ``with volrep.config.local_seed(seed):``.
     """
     return DeepVol(parse_config(config)).to(torch.device(device or default_device()))
 

@@ -17,7 +17,7 @@ import torch
 from torch import nn
 
 from volrep.config import device as default_device
-from volrep.config import seed_everything
+from volrep.config import local_seed
 from volrep.errors import ConfigError
 from volrep.models.deepvol.network import Batch, DeepVol, Reduction, batch_loss
 from volrep.models.deepvol.portfolios import BATCH_PORTFOLIOS, BATCH_REAL, PORTFOLIO_SIZE, ReturnPool, training_batch
@@ -109,7 +109,8 @@ def train_deepvol(
     steps
         Adam steps (the paper states no number of epochs).
     seed
-        Seeds PyTorch (dropout) and the generator of every draw: the same seed gives the same weights on CPU.
+        Seeds the generator of every draw and, inside :func:`volrep.config.local_seed`, PyTorch's (dropout): the
+        same seed gives the same weights on CPU, and the caller's generator states are left as they were.
     lr
         Adam's fixed learning rate (Table 1: 1e-3; lower it for fine-tuning).
     n_real, n_portfolios, size
@@ -144,14 +145,14 @@ def train_deepvol(
         raise ConfigError(f"train_deepvol needs steps >= 1, lr > 0, n_real >= 0 and clip > 0 or None; got "
                           f"steps={steps}, lr={lr}, n_real={n_real}, clip={clip}")
     dev = torch.device(device or default_device())
-    seed_everything(seed)
     rng = np.random.default_rng(seed)
     model.to(device=dev, dtype=torch.float32).train()
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     history = TrainingHistory()
     queue = np.empty(0, dtype=np.int64)
     start = time.perf_counter()
-    with deterministic(dev), progress_steps(range(1, steps + 1), desc="DeepVol", unit="step", show=progress) as bar:
+    with local_seed(seed), deterministic(dev), \
+            progress_steps(range(1, steps + 1), desc="DeepVol", unit="step", show=progress) as bar:
         for step in bar:
             real, queue = _real_positions(queue, n_real, pool.n_series, rng)
             batch = training_batch(pool, rng, real=real, n_portfolios=n_portfolios, size=size)

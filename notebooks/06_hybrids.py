@@ -91,6 +91,7 @@ from IPython.display import Markdown, display
 
 from volrep import capability, config, papers, report, store, targets
 from volrep.chapters import hybrids as ch
+from volrep.chapters import hybrids_tables as ch_tables
 from volrep.chapters import transfer_lstm as ch5
 
 settings = config.chapter_settings("06_hybrids", profile, seeds=seeds, max_epochs=max_epochs,
@@ -155,11 +156,11 @@ runs = {v: ch.run_seeds(hd[v]["btc"], hd[v]["spx"], SEEDS, max_epochs=settings["
 # the gap being the same on both scales.
 
 # %% tags=["hide-input"]
-tables = {v: ch.rmse_table(runs[v], hd[v]["btc"]) for v in hd}
+tables = {v: ch_tables.rmse_table(runs[v], hd[v]["btc"]) for v in hd}
 pd.concat(tables).round(4)
 
 # %%
-papers.dhansoia_table5().loc[["HAR"] + list(ch.TABLE5_ROWS)]
+papers.dhansoia_table5().loc[["HAR"] + list(ch_tables.TABLE5_ROWS)]
 
 # %% tags=["hide-input"]
 # NBVAL_CHECK_OUTPUT
@@ -204,7 +205,7 @@ display(Markdown(
 # over a grid of α, with the LSTM trained alone.
 
 # %% tags=["hide-input"]
-curves = {v: ch.mixing_curve(runs[v], hd[v]["btc"]) for v in hd}
+curves = {v: ch_tables.mixing_curve(runs[v], hd[v]["btc"]) for v in hd}
 fig, axes = plt.subplots(2, 2, figsize=(12, 7))
 for row, v in enumerate(hd):
     ax = axes[row, 0]
@@ -259,14 +260,14 @@ attention = pd.DataFrame({(v, s): pd.Series(runs[v][s].attention_weights).descri
 attention
 
 # %% tags=["hide-input"]
-regimes = pd.concat({v: ch.regime_summary(runs[v], hd[v]["btc"]) for v in hd})
+regimes = pd.concat({v: ch_tables.regime_summary(runs[v], hd[v]["btc"]) for v in hd})
 regimes
 
 # %% tags=["hide-input"]
 fig, axes = plt.subplots(1, 2, figsize=(13, 3.4), sharey=True)
 for ax, v in zip(axes, hd):
     d, run = hd[v]["btc"], runs[v][SEEDS[0]]
-    ax.stackplot(d.dates["test"], ch.regimes_calm_to_turbulent(run.regime_probabilities, d).T,
+    ax.stackplot(d.dates["test"], ch_tables.regimes_calm_to_turbulent(run.regime_probabilities, d).T,
                  labels=["calm", "middle", "turbulent"], alpha=0.8)
     ax.set(title=f"{v}: regime probabilities on the test days (seed {SEEDS[0]})", ylim=(0, 1))
     ax.tick_params(axis="x", labelrotation=30)
@@ -300,11 +301,11 @@ for v in hd:
     for part in ("train", "test"):
         d = hd[v]["btc"]
         residuals[(v, part)] = pd.Series(d.to_units(d.y[part]) - d.to_units(d.har[part]), index=d.dates[part])
-diagnostics = ch.residual_diagnostics({f"{v}, {part}": r for (v, part), r in residuals.items()})
+diagnostics = ch_tables.residual_diagnostics({f"{v}, {part}": r for (v, part), r in residuals.items()})
 diagnostics.round(4)
 
 # %% tags=["hide-input"]
-corrections = {v: ch.correction_summary(runs[v], hd[v]["btc"]) for v in hd}
+corrections = {v: ch_tables.correction_summary(runs[v], hd[v]["btc"]) for v in hd}
 pd.concat(corrections).groupby(level=0).apply(lambda t: t.groupby("model")[["sd_z", "sd_units", "oos_r2_of_residuals"]].mean())
 
 # %% tags=["hide-input"]
@@ -327,7 +328,7 @@ for v in hd:
 # negative when the model is less accurate than HAR; for every seed and for the seed-averaged forecast.
 
 # %% tags=["hide-input"]
-dm = {v: ch.dm_against_har(runs[v], hd[v]["btc"]) for v in hd}
+dm = {v: ch_tables.dm_against_har(runs[v], hd[v]["btc"]) for v in hd}
 dm_table = pd.concat(dm).reset_index(level=0).rename(columns={"level_0": "variant"})
 dm_summary = dm_table.assign(significant=dm_table["p_value"] < 0.05, is_mean=dm_table["seed"] == "mean forecast")
 dm_summary = dm_summary.groupby(["variant", "model", "is_mean"], sort=False).agg(dm=("dm", "median"), p_value=("p_value", "median"),
@@ -366,10 +367,10 @@ claims = []
 for v, source in (("faithful", "yahoo"), ("proper", "rv")):
     variant = "sim" if data_source == "sim" else v
     learning = ch5.still_learning(runs[v]) or not capable
-    claims += ch.table5_claims(paper5, tables[v], source=source, variant=variant, scale=hd[v]["btc"].scale,
-                               profile=profile, levels=v == "faithful", provisional=learning)
-    claims += ch.section_claims(runs[v], corrections[v], dm[v], diagnostics.loc[f"{v}, test"], source=source,
-                                variant=variant, profile=profile, provisional=learning)
+    claims += ch_tables.table5_claims(paper5, tables[v], source=source, variant=variant, scale=hd[v]["btc"].scale,
+                                      profile=profile, levels=v == "faithful", provisional=learning)
+    claims += ch_tables.section_claims(runs[v], corrections[v], dm[v], diagnostics.loc[f"{v}, test"], source=source,
+                                       variant=variant, profile=profile, provisional=learning)
 claims_table = report.claims_frame(claims)
 claims_table
 
@@ -461,7 +462,7 @@ hyb_word = {v: "not significantly different from" if r.p_value >= 0.05 else "sig
 same = [v for v in hd if hyb[v].p_value >= 0.05]
 head = ("Table 6's hybrid row holds" if len(same) == len(hd) else "Table 6's hybrid row does not hold" if not same
         else f"Table 6's hybrid row holds on {' and '.join(names[v] for v in same)} only")
-others = pd.concat([mean_dm[v].loc[[m for m in ch.TABLE5_ROWS if m != "HAR-LSTM Hybrid"]] for v in hd])
+others = pd.concat([mean_dm[v].loc[[m for m in ch_tables.TABLE5_ROWS if m != "HAR-LSTM Hybrid"]] for v in hd])
 text = (f"* **{head}.** With the `{profile}` profile the seed-averaged hybrid is "
         + " and ".join(f"{hyb_word[v]} HAR on {names[v]} (DM {hyb[v].dm:+.2f}, p = {hyb[v].p_value:.3g})" for v in hd)
         + f"; the paper: DM {paper_dm}, p = {paper_p}. Of the other hybrids' seed-averaged forecasts, "
@@ -492,7 +493,7 @@ for v, target_name in (("faithful", "log rolling-std vol"), ("proper", "log RV v
     for s in SEEDS:
         for model_name, fc in runs[v][s].forecasts.items():
             rows.append(store.forecast_rows(fc, actual, model=model_name, seed=s, **keys))
-    rows.append(store.forecast_rows(ch.har_test_forecast(hd[v]["btc"]), actual, model="HAR", **keys))
+    rows.append(store.forecast_rows(ch_tables.har_test_forecast(hd[v]["btc"]), actual, model="HAR", **keys))
 store_path = store.save_forecasts("06_hybrids", pd.concat(rows, ignore_index=True))
 results_path = report.write_results("06_hybrids", profile, {"data_source": data_source, "sources": sources, "seeds": SEEDS}, claims)
 print(results_path.name, store_path.name)

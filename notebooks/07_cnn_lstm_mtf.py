@@ -56,6 +56,7 @@ from IPython.display import Markdown, display
 from volrep import capability, config, evaluate, papers, report, store, targets, units, verdicts
 from volrep.chapters import baselines as ch4
 from volrep.chapters import cnn_lstm_mtf as ch
+from volrep.chapters import cnn_lstm_mtf_data as ch_data
 from volrep.chapters import cnn_lstm_mtf_tables as tables
 from volrep.models import garch, mtf
 
@@ -78,7 +79,7 @@ print(f"device: {config.device()}; {EPOCHS} epochs; seeds {SEEDS}, headline seed
 #
 # The paper's input is 10-minute RV from pre-averaged Bitstamp ticks, 2014–2021. The mirror has Binance BTC/USDT
 # 1-minute bars for 2018–2022: every intraday input here is built from their closes on one previous-tick grid
-# (`volrep.chapters.cnn_lstm_mtf.intraday_from_prices`), at the paper's own frequencies — 10 minutes for the main
+# (`volrep.chapters.cnn_lstm_mtf_data.intraday_from_prices`), at the paper's own frequencies — 10 minutes for the main
 # input, 5 and 30 minutes and one hour for Tables 9–10 — so the MTF sizes are the paper's, its divisors of the
 # day's ten-minute intervals. With one price a minute there is too little inside a 10-minute interval for
 # pre-averaging to do what it does on ticks (chapter 02), so an interval's RV is its plain squared return. The daily
@@ -99,12 +100,12 @@ print(f"device: {config.device()}; {EPOCHS} epochs; seeds {SEEDS}, headline seed
 # counterpart.
 
 # %% tags=["hide-input"]
-sim_design, sim_returns, sim_source = ch.simulated_design(settings["sim_days"], seed)
+sim_design, sim_returns, sim_source = ch_data.simulated_design(settings["sim_days"], seed)
 if data_source == "sim":
     design, returns, sources = sim_design, sim_returns, [sim_source]
     main_freq, finer, coarser, extra, asset = "10min", (), (), (), "sim"
 else:
-    design, returns, binance_source = ch.binance_minute_design()
+    design, returns, binance_source = ch_data.binance_minute_design()
     main_freq, finer, coarser, extra, asset = "10min", ("5min",), ("30min", "1h"), tuple(settings["robust_freqs"]), "binance"
     sources = [binance_source, sim_source]
 variant = "sim" if asset == "sim" else "proper"  # every claim and stored forecast of this run carries it
@@ -118,7 +119,7 @@ print(f"{asset}: {len(d_rv)} days {d_rv.index[0]:%Y-%m-%d} to {d_rv.index[-1]:%Y
       f"{len(split.dates('test'))} test days; intervals per day: "
       + ", ".join(f"{f}: {x.shape[1]}" for f, x in design.intraday.items()))
 print(f"mean daily RV {units.to_bp(d_rv.mean()):.2f} bp, median {units.to_bp(d_rv.median()):.2f} bp, max {units.to_bp(d_rv.max()):.1f} bp; "
-      f"training origins without {ch.HISTORY_DAYS} days of history (left out of every network): "
+      f"training origins without {ch_data.HISTORY_DAYS} days of history (left out of every network): "
       f"{len(split.origins('train', 1)) - len(design.usable_origins(split.origins('train', 1)))}")
 print(f"test RV above the training maximum (a sigmoid network cannot forecast it): "
       f"{int((d_rv.loc[split.dates('test')] > d_rv.loc[split.dates('train')].max()).sum())} days")

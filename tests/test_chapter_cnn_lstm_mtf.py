@@ -7,6 +7,7 @@ import torch
 
 from volrep import config, evaluate, papers, rv, targets
 from volrep.chapters import cnn_lstm_mtf as ch
+from volrep.chapters import cnn_lstm_mtf_data as ch_data
 from volrep.chapters import cnn_lstm_mtf_tables as tables
 from volrep.errors import ConfigError, DataError
 from volrep.models import forecaster, mtf
@@ -27,12 +28,12 @@ def _design(days=200, seed=0):
     days_idx = pd.date_range("2021-01-01", periods=days, freq="D", name="day")
     intraday = np.exp(log_v - 9)[:, None] / 24 * rng.chisquare(1, (days, 24))
     frame = pd.DataFrame(intraday, index=days_idx)
-    return ch.Design(frame.sum(axis=1), {"1h": frame})
+    return ch_data.Design(frame.sum(axis=1), {"1h": frame})
 
 
 def test_intraday_rv_rows_are_days_and_sum_to_the_daily_rv():
     r = _returns()
-    frame = ch.intraday_rv(r, 24, source="test")
+    frame = ch_data.intraday_rv(r, 24, source="test")
     assert frame.shape == (3, 24) and frame.index[1] == pd.Timestamp("2021-01-02")
     np.testing.assert_allclose(frame.iloc[1].to_numpy(), r.iloc[24:48].to_numpy() ** 2)
     np.testing.assert_allclose(frame.sum(axis=1).to_numpy(), rv.realized_variance(r, "1D").to_numpy())
@@ -41,14 +42,14 @@ def test_intraday_rv_rows_are_days_and_sum_to_the_daily_rv():
 def test_intraday_rv_names_the_row_and_rule_of_bad_input():
     r = _returns()
     with pytest.raises(DataError, match=r"row 5.*no missing"):
-        ch.intraday_rv(r.where(r.index != r.index[5]), 24, source="test")
+        ch_data.intraday_rv(r.where(r.index != r.index[5]), 24, source="test")
     with pytest.raises(DataError, match="whole days"):
-        ch.intraday_rv(r.iloc[1:], 24, source="test")
+        ch_data.intraday_rv(r.iloc[1:], 24, source="test")
     with pytest.raises(DataError, match="whole days"):
-        ch.intraday_rv(r.iloc[:-1], 24, source="test")
+        ch_data.intraday_rv(r.iloc[:-1], 24, source="test")
     one_late = r.iloc[-1:].set_axis([r.index[-1] + pd.Timedelta("1h")])
     with pytest.raises(DataError, match=r"row 30.*regular"):  # an hour missing, one more at the end: whole days, a gap
-        ch.intraday_rv(pd.concat([r.iloc[:30], r.iloc[31:], one_late]), 24, source="test")
+        ch_data.intraday_rv(pd.concat([r.iloc[:30], r.iloc[31:], one_late]), 24, source="test")
 
 
 def test_netspec_labels_and_rules():
@@ -75,7 +76,7 @@ def test_table_specs_keep_divisors_and_the_full_size_images():
 def test_design_inputs_have_the_shapes_and_values_of_each_day():
     d = _design(60)
     pos = d.positions(d.usable_origins(d.daily_rv.index))
-    assert pos[0] == ch.HISTORY_DAYS - 1 and len(pos) == 60 - ch.HISTORY_DAYS + 1
+    assert pos[0] == ch_data.HISTORY_DAYS - 1 and len(pos) == 60 - ch_data.HISTORY_DAYS + 1
     with pytest.raises(ConfigError, match="history"):
         d.positions(d.daily_rv.index[:5])
     assert d.sequence("1h", pos).shape == (len(pos), 24, 1)
@@ -252,7 +253,8 @@ def _minute_bars(days=3, start="2021-01-01", seed=0, drop=()):
 def test_intraday_from_prices_equals_grid_returns_at_every_frequency():
     times, prices = rv.bar_observations(_minute_bars(drop=["2021-01-02 10:04", "2021-01-03 23:59"]))
     freqs = ("10min", "5min", "30min", "1h", "15min")
-    intraday, returns = ch.intraday_from_prices(times, prices, freqs, start="2021-01-02", end="2021-01-04", source="t")
+    intraday, returns = ch_data.intraday_from_prices(times, prices, freqs, start="2021-01-02", end="2021-01-04",
+                                                     source="t")
     assert list(intraday) == list(freqs)
     for f in freqs:
         frame = intraday[f]
@@ -270,15 +272,15 @@ def test_a_missing_minute_carries_the_last_price_forward():
     full = _minute_bars()
     t0, p0 = rv.bar_observations(full)
     window = dict(start="2021-01-02", end="2021-01-03", source="t")
-    base, _ = ch.intraday_from_prices(t0, p0, ("1min", "10min"), **window)
+    base, _ = ch_data.intraday_from_prices(t0, p0, ("1min", "10min"), **window)
     # inside an interval: the 10-minute returns do not change; the minute's own return is exactly zero
     t1, p1 = rv.bar_observations(full.drop(index=pd.Timestamp("2021-01-02 10:04")))
-    inside, _ = ch.intraday_from_prices(t1, p1, ("1min", "10min"), **window)
+    inside, _ = ch_data.intraday_from_prices(t1, p1, ("1min", "10min"), **window)
     pd.testing.assert_frame_equal(inside["10min"], base["10min"])
     assert inside["1min"].iloc[0, 10 * 60 + 4] == 0.0 and inside["1min"].iloc[0, 10 * 60 + 3] > 0
     # the last minute of an interval: the move to its close lands in the next interval, the two together unchanged
     t2, p2 = rv.bar_observations(full.drop(index=pd.Timestamp("2021-01-02 10:09")))
-    edge, _ = ch.intraday_from_prices(t2, p2, ("10min",), **window)
+    edge, _ = ch_data.intraday_from_prices(t2, p2, ("10min",), **window)
     k = 10 * 6  # the interval 10:00-10:10
     log_c = np.log(full["close"])
     assert edge["10min"].iloc[0, k] == pytest.approx((log_c["2021-01-02 10:08"] - log_c["2021-01-02 09:59"]) ** 2)
@@ -290,7 +292,7 @@ def test_a_missing_minute_carries_the_last_price_forward():
 def test_an_outage_gives_zero_returns_not_missing_ones():
     lost = pd.date_range("2021-01-02 03:00", "2021-01-02 05:59", freq="1min")  # three hours without a bar
     times, prices = rv.bar_observations(_minute_bars(drop=lost))
-    intraday, _ = ch.intraday_from_prices(times, prices, ("1h",), start="2021-01-02", end="2021-01-03", source="t")
+    intraday, _ = ch_data.intraday_from_prices(times, prices, ("1h",), start="2021-01-02", end="2021-01-03", source="t")
     row = intraday["1h"].iloc[0]
     assert row.notna().all() and (row.iloc[3:6] == 0).all() and (row.drop(index=[3, 4, 5]) > 0).all()
 
@@ -298,13 +300,13 @@ def test_an_outage_gives_zero_returns_not_missing_ones():
 def test_intraday_from_prices_wants_whole_days_with_data():
     times, prices = rv.bar_observations(_minute_bars())
     with pytest.raises(ConfigError, match="midnights"):
-        ch.intraday_from_prices(times, prices, ("10min",), start="2021-01-02 00:10", end="2021-01-03", source="t")
+        ch_data.intraday_from_prices(times, prices, ("10min",), start="2021-01-02 00:10", end="2021-01-03", source="t")
     with pytest.raises(ConfigError, match="midnights"):
-        ch.intraday_from_prices(times, prices, ("10min",), start="2021-01-03", end="2021-01-02", source="t")
+        ch_data.intraday_from_prices(times, prices, ("10min",), start="2021-01-03", end="2021-01-02", source="t")
     with pytest.raises(ConfigError, match="divide a day"):
-        ch.intraday_from_prices(times, prices, ("7min",), start="2021-01-02", end="2021-01-03", source="t")
+        ch_data.intraday_from_prices(times, prices, ("7min",), start="2021-01-02", end="2021-01-03", source="t")
     with pytest.raises(DataError, match=r"row 0.*observation at or before"):  # no price before the first bar's close
-        ch.intraday_from_prices(times, prices, ("10min",), start="2021-01-01", end="2021-01-03", source="t")
+        ch_data.intraday_from_prices(times, prices, ("10min",), start="2021-01-01", end="2021-01-03", source="t")
 
 
 def test_binance_minute_design_counts_the_outages(monkeypatch):
@@ -320,9 +322,9 @@ def test_binance_minute_design_counts_the_outages(monkeypatch):
             return {"dataset": "fake"}
 
     monkeypatch.setattr(data, "load", lambda name, progress=False: Fake)
-    monkeypatch.setitem(ch.BINANCE_WINDOW, "start", "2021-01-02")
-    monkeypatch.setitem(ch.BINANCE_WINDOW, "end", "2021-01-04")
-    design, returns, provenance = ch.binance_minute_design(freqs=("10min", "1h"))
+    monkeypatch.setitem(ch_data.BINANCE_WINDOW, "start", "2021-01-02")
+    monkeypatch.setitem(ch_data.BINANCE_WINDOW, "end", "2021-01-04")
+    design, returns, provenance = ch_data.binance_minute_design(freqs=("10min", "1h"))
     assert provenance["missing_minutes"] == 25 and provenance["empty_intervals"] == 2  # 03:00-03:20 wholly lost
     assert list(design.intraday) == ["10min", "1h"] and len(design.daily_rv) == len(returns) == 2
     np.testing.assert_allclose(design.daily_rv.to_numpy(), design.intraday["10min"].sum(axis=1).to_numpy())

@@ -1,4 +1,4 @@
-"""Chapter 06 glue (volrep.chapters.hybrids): data on one scale, tables, diagnostics and verdict rules."""
+"""Chapter 06 glue (volrep.chapters.hybrids and hybrids_tables): data on one scale, tables, diagnostics, verdicts."""
 
 import numpy as np
 import pandas as pd
@@ -7,7 +7,7 @@ import torch
 
 from volrep import evaluate, papers, sim, targets
 from volrep.chapters import hybrids as ch
-from volrep.chapters.leaderboard_networks import validation_then_test
+from volrep.chapters import hybrids_tables as ch_tables
 from volrep.errors import ConfigError, DataError
 from volrep.models import forecaster, har
 
@@ -91,16 +91,6 @@ def test_transfer_residual_pretrains_on_the_source(sim_data):
         _net("LSTM", source=source)
 
 
-def test_leaderboard_origins_validation_then_test(sim_data):
-    _, _, d = sim_data
-    both = validation_then_test(d)
-    kw = dict(max_epochs=2, finetune_epochs=1, models=("HAR-LSTM Hybrid",))
-    fc = ch.run_seed(both, both, 1, **kw).forecasts["HAR-LSTM Hybrid"]
-    test = ch.run_seed(d, d, 1, **kw).forecasts["HAR-LSTM Hybrid"]
-    assert fc.index.equals(d.dates["val"].append(d.dates["test"]))
-    np.testing.assert_allclose(fc.loc[test.index], test, rtol=1e-6)  # same training, one batch more
-
-
 def test_network_refuses_what_it_cannot_do(sim_data):
     series, split, d = sim_data
     with pytest.raises(ConfigError, match="unknown hybrid model 'GRU'"):
@@ -119,7 +109,7 @@ def _fake_runs(d, offsets):
     actual = ch.actual_test(d)
     runs = {}
     for seed, off in enumerate(offsets):
-        fc = ch.har_test_forecast(d) + off
+        fc = ch_tables.har_test_forecast(d) + off
         g = np.zeros(len(actual))
         runs[seed] = ch.HybridRun({"HAR-LSTM Hybrid": fc, "LSTM": fc * 0 + actual.mean()}, {}, 0.9, [0.5, 0.9],
                                   np.empty(0), {"Residual Boosting": g}, np.tile([[0.2, 0.3, 0.5]], (len(actual), 1)))
@@ -129,19 +119,19 @@ def _fake_runs(d, offsets):
 def test_rmse_table_dm_mixing_curve_and_corrections(sim_data):
     _, _, d = sim_data
     runs = _fake_runs(d, [0.005, 0.01])
-    table = ch.rmse_table(runs, d)
+    table = ch_tables.rmse_table(runs, d)
     assert table.loc["HAR", ("vs_har_pct", "mean")] == 0
     assert table.loc["HAR-LSTM Hybrid", ("vs_har_pct", "mean")] < 0  # a biased copy of HAR is worse
     assert table.loc["HAR", ("rmse_z", "mean")] == pytest.approx(table.loc["HAR", ("rmse", "mean")] / d.scale)
-    dm = ch.dm_against_har(runs, d).set_index(["model", "seed"])
+    dm = ch_tables.dm_against_har(runs, d).set_index(["model", "seed"])
     assert dm.loc[("LSTM", 0), "dm"] < 0 and dm.loc[("LSTM", 0), "p_value"] < 0.05  # the mean forecast is worse
     assert ("HAR-LSTM Hybrid", "mean forecast") in dm.index
-    curve = ch.mixing_curve(runs, d, alphas=(0.0, 1.0))
-    har_rmse = evaluate.rmse(ch.actual_test(d), ch.har_test_forecast(d))
+    curve = ch_tables.mixing_curve(runs, d, alphas=(0.0, 1.0))
+    har_rmse = evaluate.rmse(ch.actual_test(d), ch_tables.har_test_forecast(d))
     assert curve.loc[1.0].to_numpy() == pytest.approx([har_rmse, har_rmse])
-    corr = ch.correction_summary(runs, d).set_index("seed")
+    corr = ch_tables.correction_summary(runs, d).set_index("seed")
     assert corr.loc[0, "sd_z"] == 0 and corr.loc[0, "oos_r2_of_residuals"] == pytest.approx(0.0)
-    regimes = ch.regime_summary(runs, d)
+    regimes = ch_tables.regime_summary(runs, d)
     expected = -(np.array([0.2, 0.3, 0.5]) * np.log([0.2, 0.3, 0.5])).sum() / np.log(3)
     assert regimes.loc[0, "relative_entropy"] == pytest.approx(expected)
     assert regimes.loc[0, ["days_regime_1", "days_regime_2", "days_regime_3"]].sum() == len(d.y["test"])
@@ -154,23 +144,23 @@ def test_residual_diagnostics_tell_noise_from_dependence():
     e = rng.normal(size=800)
     for t in range(1, 800):
         ar.iloc[t] = 0.6 * ar.iloc[t - 1] + e[t]
-    table = ch.residual_diagnostics({"noise": noise, "ar": ar})
+    table = ch_tables.residual_diagnostics({"noise": noise, "ar": ar})
     assert table.loc["noise", "ljung_box_22_p"] > 0.05 and table.loc["noise", "bds_2_p"] > 0.05
     assert table.loc["ar", "ljung_box_22_p"] < 1e-6 and table.loc["ar", "bds_2_p"] < 1e-3
 
 
 def test_table5_claims():
-    idx = pd.Index(["HAR"] + list(ch.TABLE5_ROWS), name="model")
+    idx = pd.Index(["HAR"] + list(ch_tables.TABLE5_ROWS), name="model")
     cols = pd.MultiIndex.from_product([["rmse", "rmse_z", "vs_har_pct"], ["mean", "std"]])
     table = pd.DataFrame(0.0, index=idx, columns=cols)
     table[("rmse", "mean")], table[("rmse_z", "mean")] = 0.110, 0.270
-    claims = {c.id: c for c in ch.table5_claims(papers.dhansoia_table5(), table, source="x", variant="faithful", scale=0.4,
-                                                     profile="quick")}
+    claims = {c.id: c for c in ch_tables.table5_claims(papers.dhansoia_table5(), table, source="x", variant="faithful",
+                                                            scale=0.4, profile="quick")}
     assert claims["dhansoia.T5.residual_boosting.rmse_x"].ours == 0.27  # the normalized rows read the z scale
     assert claims["dhansoia.T5.har_lstm_hybrid.rmse_x"].verdict == "reproduced"
     assert claims["dhansoia.T5.har_lstm_hybrid.rmse_x"].judgement.rule.startswith("level")
     # a zero gap to HAR against the paper's nonzero one: opposite "signs", no noise to excuse it
     assert claims["dhansoia.T5.har_lstm_hybrid.vs_har_pct_x"].verdict == "not reproduced"
-    no_levels = ch.table5_claims(papers.dhansoia_table5(), table, source="x", variant="proper", scale=0.4, levels=False,
-                                 profile="quick", provisional=True)
+    no_levels = ch_tables.table5_claims(papers.dhansoia_table5(), table, source="x", variant="proper", scale=0.4,
+                                        levels=False, profile="quick", provisional=True)
     assert all(".vs_har_pct_" in c.id and c.provisional for c in no_levels) and len(no_levels) == 5

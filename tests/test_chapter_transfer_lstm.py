@@ -10,7 +10,6 @@ import torch
 
 from volrep import targets
 from volrep.chapters import transfer_lstm as ch
-from volrep.chapters.leaderboard_networks import validation_then_test
 from volrep.errors import ConfigError
 from volrep.models import forecaster
 
@@ -73,12 +72,12 @@ def test_same_seed_same_forecasts_whatever_the_global_state(pair, seq):
     np.testing.assert_array_equal(out[0].to_numpy(), out[1].to_numpy())
 
 
-def test_forecasts_at_validation_and_test_origins(seq):
-    target = validation_then_test(seq["btc"])
-    run = ch.run_seed(seq["spx"], target, 3, strategies=(STRATEGY,), pretrain_epochs=1, finetune_epochs=1)
-    for fc in run.forecasts.values():
-        assert fc.index.equals(seq["btc"].dates["val"].append(seq["btc"].dates["test"]))
-        assert np.isfinite(fc.to_numpy()).all()
+def test_forecasts_at_any_origin_with_a_window(pair, seq, run):
+    series, split = pair["btc"]
+    origins = seq["btc"].dates["val"].append(seq["btc"].dates["test"])
+    fc = _networks(seq)[STRATEGY].fit(series, split, [1], seed=3).forecast({1: origins})[1]
+    assert fc.index.equals(origins) and np.isfinite(fc.to_numpy()).all()
+    np.testing.assert_array_equal(fc.loc[seq["btc"].dates["test"]].to_numpy(), run.forecasts[STRATEGY].to_numpy())
 
 
 def test_origins_without_a_window_and_missing_seed_are_refused(pair, seq):

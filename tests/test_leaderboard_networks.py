@@ -16,6 +16,7 @@ from volrep.chapters import leaderboard_networks as ln
 from volrep.chapters import leaderboard as lb
 from volrep.errors import ConfigError, DataError
 from volrep.models import deepvol as dv
+from volrep.models import forecaster
 
 HORIZONS = (1, 3)
 #: The chapters' knobs at toy size (every one a knob of the chapter's profile).
@@ -122,13 +123,24 @@ def test_sequences_at_horizon_purge_and_target():
     data = _data(days=200)
     log_vol = ln.bitcoin_log_vol(data.target)
     split = targets.with_validation(data.split, ln.VALIDATION_SHARE)
-    at = ln.validation_then_test(ln.transfer_lstm.sequence_data(log_vol, split, lookback=ln.LOOKBACK, horizon=3))
+    at = ln.transfer_lstm.sequence_data(log_vol, split, lookback=ln.LOOKBACK, horizon=3)
     assert at.dates["train"].max() <= split.origins("train", 3).max()
     np.testing.assert_allclose(at.to_units(at.y["train"]), log_vol.shift(-3).loc[at.dates["train"]], rtol=1e-5)
-    assert at.dates["test"].equals(at.dates["val"].append(split.origins("test", 3)))
-    assert len(at.x["test"]) == len(at.dates["test"])
+    assert at.dates["test"].equals(split.origins("test", 3))
     with pytest.raises(DataError):
         ln.bitcoin_log_vol(data.target.where(data.target.index != data.target.index[5], 0.0))
+
+
+def test_validation_and_test_forecasts_cover_both_parts_in_order():
+    data = _data(days=200)
+    log_vol = ln.bitcoin_log_vol(data.target)
+    split = targets.with_validation(data.split, ln.VALIDATION_SHARE)
+    seen = []
+    echo = forecaster.Network(lambda s, sp, h, sd: seen.append((h, sd)) or s, lambda m, o: m.loc[o], "echo")
+    fc = ln.validation_and_test_forecasts(echo, log_vol, split, 3, seed=4)
+    assert seen == [(3, 4)]
+    assert fc.index.equals(split.origins("val", 3).append(split.origins("test", 3)))
+    np.testing.assert_array_equal(fc.to_numpy(), log_vol.loc[fc.index].to_numpy())
 
 
 def test_unknown_family_is_refused(base):
@@ -145,15 +157,10 @@ def test_store_rows_validate():
     assert store.validate_rows(rows, "test").equals(rows)
 
 
-def test_hybrid_inputs_at_horizon_refit_har_and_keep_validation_in_front():
+def test_hybrid_inputs_at_horizon_refit_har():
     data = _data(days=200)
     log_vol = ln.bitcoin_log_vol(data.target)
     split = targets.with_validation(data.split, ln.VALIDATION_SHARE)
     one, three = (ln.hybrids.hybrid_data(log_vol, split, lookback=ln.LOOKBACK, horizon=h) for h in (1, 3))
     assert not np.allclose(one.har_coefficients[1], three.har_coefficients[1])  # HAR refitted for 3 days
     np.testing.assert_allclose(three.to_units(three.y["train"]), log_vol.shift(-3).loc[three.dates["train"]], rtol=1e-5)
-    both = ln.validation_then_test(three)
-    for name in ("x", "features", "har", "y"):
-        np.testing.assert_array_equal(getattr(both, name)["test"],
-                                      np.concatenate([getattr(three, name)["val"], getattr(three, name)["test"]]))
-    assert both.dates["test"].equals(three.dates["val"].append(three.dates["test"]))

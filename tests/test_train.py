@@ -120,6 +120,11 @@ def test_predict_matches_a_manual_forward_pass():
     np.testing.assert_allclose(out, manual, rtol=1e-6, atol=1e-7)
 
 
+def test_predict_on_no_rows_is_empty():
+    out = predict(_model(), np.empty((0, 5, 1), dtype=np.float32))
+    assert out.shape == (0,) and out.dtype == np.float64
+
+
 def test_fit_rejects_bad_input():
     (x, y), val = _data()
     bad = y.copy()

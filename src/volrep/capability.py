@@ -301,11 +301,12 @@ def _check_huang(family: str, epochs: int, seed: int, n: int, lr: float | None, 
     import functools
 
     from volrep.chapters import cnn_lstm_mtf as ch7
+    from volrep.chapters.cnn_lstm_mtf_data import Design
     from volrep.models import nets
 
     sim = simulate_har_rv(n, seed=seed)
     rv = sim["rv"]
-    design = ch7.Design(rv, {})
+    design = Design(rv, {})
     # training part as long as the chapter's real-data one (90 % of ~2,000 days); an equally long test part
     split = Split("capability", rv.index, (n // 2,))
     spec = ch7.NetSpec("HAR") if family == "huang_lstm" else ch7.NetSpec("HAR", "7 days", 7)

@@ -329,9 +329,12 @@ def predict(model: nn.Module, x: Inputs, batch_size: int = 1024, device: str | N
     """Forecasts of ``model`` for inputs ``x`` (:data:`Inputs`), in evaluation mode: ``(n,)`` float64.
 
     ``device`` defaults to the device of the model's parameters; the model's train/eval mode is left as found.
+    No rows give an empty array (a forecaster asked for no origins).
     """
     _check_positive(batch_size=batch_size)
     xs = tuple(torch.from_numpy(a) for a in _input_arrays(x, "prediction input"))
+    if xs[0].shape[0] == 0:
+        return np.empty(0)
     dev = torch.device(device) if device is not None else next(model.parameters()).device
     was_training = model.training
     model.to(dev)

@@ -4,14 +4,16 @@ The store holds the networks' forecasts of *their* chapters' targets (Dhansoia's
 split, Huang's RV from 10-minute returns, DeepVol's stock returns), not of the leaderboard's (chapter 04's daily RV
 of Binance BTCUSDT from pre-averaged 1-minute returns, ``RV_{t+h}`` at the test origins of a 90/10 split). This
 module trains one representative of each family on that target, with its chapter's code and its chapter's profile
-settings (:func:`volrep.config.chapter_settings`), and one seed (the chapters average 1–5):
+settings (:func:`volrep.config.chapter_settings`), and one seed (the chapters average 1–5). Every network is its
+chapter's :class:`volrep.models.forecaster.Network`, fitted and forecasting through the same interface as HAR and
+GARCH:
 
-* **scratch and transfer LSTMs** (Dhansoia 2025, §3.3; chapter 05): :func:`volrep.chapters.transfer_lstm.run_seed`
+* **scratch and transfer LSTMs** (Dhansoia 2025, §3.3; chapter 05): :func:`volrep.chapters.transfer_lstm.networks`
   — pre-training on the S&P 500's log volatility (Oxford-Man 5-minute RV, the chapter's ``proper`` series, its own
   50/25/25 split), training from scratch on bitcoin, and fine-tuning with the authors' code's strategy;
-* **HAR–LSTM hybrid** (Dhansoia 2025, §3.4 eq. 3; chapter 06): :func:`volrep.chapters.hybrids.run_seed`;
+* **HAR–LSTM hybrid** (Dhansoia 2025, §3.4 eq. 3; chapter 06): :func:`volrep.chapters.hybrids.network`;
 * **LSTM and CNN-LSTM on MTF images** (Huang et al. 2024, §4.1–4.4; chapter 07):
-  :func:`volrep.chapters.cnn_lstm_mtf.train_net` — the LSTM on HAR's inputs (Table 8's LSTM) and the CNN-LSTM on
+  :func:`volrep.chapters.cnn_lstm_mtf.network` — the LSTM on HAR's inputs (Table 8's LSTM) and the CNN-LSTM on
   the MTF of the previous day's 10-minute RVs blurred to the profile's first image size (Table 6), or, without
   intraday data (simulated runs), on the MTF of the past 30 daily RVs (Table 7);
 * **DeepVol's universal model** (Liu et al. 2023, §2.3, Table 1; chapter 08): trained as chapter 08 trains its main
@@ -40,13 +42,13 @@ A sample belongs to the part holding its target date (:meth:`volrep.targets.Spli
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from volrep import config, store, targets
-from volrep.chapters import cnn_lstm_mtf, hybrids, transfer_lstm
+from volrep.chapters import cnn_lstm_mtf, cnn_lstm_mtf_data, hybrids, transfer_lstm
 from volrep.chapters import deepvol as ch08
 from volrep.chapters.baselines import targets_by_horizon
 from volrep.chapters.rough_hurst import log_vol_from_rv
@@ -54,7 +56,7 @@ from volrep.chapters.leaderboard import CHAPTER, LEADERBOARD_KEYS, TRAINED_HERE
 from volrep.errors import ConfigError, DataError
 from volrep.evaluate.alignment import check_aligned
 from volrep.models import deepvol as dv
-from volrep.models import dhansoia_code
+from volrep.models import dhansoia_code, forecaster
 from volrep.progress import steps
 
 #: Share of the training days that become Dhansoia's validation part (50/25 of the paper's 50/25/25 split).
@@ -95,7 +97,7 @@ class LeaderboardData:
     source_log_vol
         The S&P 500's daily log annualised volatility (chapter 05's ``proper`` source series): pre-training.
     intraday
-        Huang's intraday RV sequences, ``{freq: days × slots}`` (:func:`volrep.chapters.cnn_lstm_mtf.intraday_rv`);
+        Huang's intraday RV sequences, ``{freq: days × slots}`` (:func:`volrep.chapters.cnn_lstm_mtf_data.intraday_rv`);
         empty: the CNN-LSTM reads the MTF of the past 30 daily RVs instead.
     pool
         DeepVol's training pool (chapter 08's case study 1 training stocks, cut at its training end).
@@ -125,7 +127,7 @@ def load_data(data_source: str, target: pd.Series, returns: pd.Series, *, profil
     """The source series, intraday sequences and DeepVol pool, read by their chapters' own functions.
 
     ``mirror``: chapter 05's S&P 500 series (:func:`volrep.chapters.transfer_lstm.dhansoia_series`), chapter 07's
-    10-minute RVs of the Binance 1-minute bars (:func:`volrep.chapters.cnn_lstm_mtf.binance_minute_design`) and
+    10-minute RVs of the Binance 1-minute bars (:func:`volrep.chapters.cnn_lstm_mtf_data.binance_minute_design`) and
     chapter 08's case study 1 (:func:`volrep.chapters.deepvol.case1_data`), about 40 s. ``sim``: their simulated
     counterparts (no intraday sequences). ``target`` and ``returns`` are the leaderboard's series (chapter 04's),
     possibly indexed by UTC days (:func:`volrep.chapters.leaderboard.binance_series`): they are made tz-naive, as the
@@ -136,7 +138,7 @@ def load_data(data_source: str, target: pd.Series, returns: pd.Series, *, profil
     series, _ = transfer_lstm.dhansoia_series(data_source, seed=seed, sim_days=int(s05["sim_days"]))
     intraday = {}
     if data_source == "mirror":
-        design, _, _ = cnn_lstm_mtf.binance_minute_design(freqs=cnn_lstm_mtf.MINUTE_FREQS[:1])
+        design, _, _ = cnn_lstm_mtf_data.binance_minute_design(freqs=cnn_lstm_mtf_data.MINUTE_FREQS[:1])
         intraday = dict(design.intraday)
     case1 = ch08.case1_data(data_source, seed=seed, n_train=int(s08["n_train"]), n_portfolios=int(s08["n_portfolios"]),
                             sim_stocks=int(s08["sim_stocks"]), sim_days=int(s08["sim_days"]))
@@ -158,20 +160,6 @@ def bitcoin_log_vol(target: pd.Series) -> pd.Series:
     return log_vol
 
 
-def validation_then_test(data: transfer_lstm.SequenceData | hybrids.HybridData
-                         ) -> transfer_lstm.SequenceData | hybrids.HybridData:
-    """Chapter 05's or 06's inputs with the validation origins put in front of the test origins in the test part,
-    so that one forecast covers both (the validation part sets the log-to-RV correction, :func:`rv_from_log_vol`)."""
-    names = ("x", "y", "dates") + (("features", "har") if isinstance(data, hybrids.HybridData) else ())
-    changed = {}
-    for name in names:
-        parts = dict(getattr(data, name))
-        val, test = parts["val"], parts["test"]
-        parts["test"] = val.append(test) if isinstance(val, pd.Index) else np.concatenate([val, test])
-        changed[name] = parts
-    return replace(data, **changed)
-
-
 def rv_from_log_vol(forecast: pd.Series, log_vol: pd.Series, horizon: int, test: pd.DatetimeIndex) -> pd.Series:
     """RV forecasts at the ``test`` origins from log-volatility forecasts at the validation and test origins.
 
@@ -186,41 +174,47 @@ def rv_from_log_vol(forecast: pd.Series, log_vol: pd.Series, horizon: int, test:
     return (np.exp(2 * forecast.loc[test] + 2 * s2) / PERIODS_PER_YEAR).rename(forecast.name)
 
 
+def validation_and_test_forecasts(network: forecaster.Network, series: pd.Series, split: targets.Split, horizon: int,
+                                  seed: int) -> pd.Series:
+    """``network`` fitted on the training part of ``split`` (early stopping on its validation part) and forecasting
+    its validation origins, then its test origins: the validation forecasts set the log-to-RV correction
+    (:func:`rv_from_log_vol`)."""
+    origins = split.origins("val", horizon).append(split.origins("test", horizon))
+    return network.fit(series, split, [horizon], seed=seed).forecast({horizon: origins})[horizon]
+
+
 def dhansoia_forecasts(data: LeaderboardData, horizons: Sequence[int], *, profile: str, seed: int,
                        families: Sequence[str] = (DHANSOIA_LSTM, DHANSOIA_HYBRID),
                        overrides: Overrides | None = None) -> Forecasts:
     """The LSTM from scratch, the transfer LSTM (chapter 05) and the HAR–LSTM hybrid (chapter 06), h days ahead.
 
-    Each is trained by its chapter's ``run_seed`` with its chapter's epochs under ``profile`` and one ``seed``; the
-    source of the transfer LSTM is pre-trained at the same horizon on its own 50/25/25 split.
+    Each is its chapter's network (:func:`volrep.chapters.transfer_lstm.networks`,
+    :func:`volrep.chapters.hybrids.network`) with its chapter's epochs under ``profile``, fitted with one ``seed``
+    (:func:`validation_and_test_forecasts`); the source of the transfer LSTM is pre-trained at the same horizon on
+    its own 50/25/25 split.
     """
     log_vol = bitcoin_log_vol(data.target)
     split = targets.with_validation(data.split, VALIDATION_SHARE)
-    test = {h: data.split.origins("test", h) for h in horizons}
-    out: Forecasts = {}
+    networks: dict[str, dict[int, forecaster.Network]] = {}
     if DHANSOIA_LSTM in families:
         s05 = chapter_settings("05_transfer_lstm", profile, overrides)
         src_split = targets.named_split(data.source_log_vol.index, "dhansoia_50_25_25")
-        names = {"LSTM (from scratch)": "Dhansoia LSTM (from scratch)",
+        names = {transfer_lstm.SCRATCH: "Dhansoia LSTM (from scratch)",
                  TRANSFER: f"Dhansoia transfer LSTM ({TRANSFER})"}
         for h in horizons:
-            src, tgt = (validation_then_test(transfer_lstm.sequence_data(series, part_split, LOOKBACK, horizon=h))
-                        for series, part_split in ((data.source_log_vol, src_split), (log_vol, split)))
-            run = transfer_lstm.run_seed(src, tgt, seed, strategies=(TRANSFER,),
-                                         pretrain_epochs=int(s05["pretrain_epochs"]),
-                                         finetune_epochs=int(s05["finetune_epochs"]))
-            for model, name in names.items():
-                out.setdefault(name, {})[h] = rv_from_log_vol(run.forecasts[model], log_vol, h, test[h]).rename(name)
+            source = transfer_lstm.sequence_data(data.source_log_vol, src_split, LOOKBACK, horizon=h)
+            pretraining = transfer_lstm.Pretraining(source, int(s05["pretrain_epochs"]))
+            for model, net in transfer_lstm.networks(pretraining, strategies=(TRANSFER,),
+                                                     finetune_epochs=int(s05["finetune_epochs"])).items():
+                networks.setdefault(names[model], {})[h] = net
     if DHANSOIA_HYBRID in families:
         s06 = chapter_settings("06_hybrids", profile, overrides)
-        name = "Dhansoia HAR-LSTM Hybrid"
-        for h in horizons:
-            hd = validation_then_test(hybrids.hybrid_data(log_vol, split, lookback=LOOKBACK, horizon=h))
-            run = hybrids.run_seed(hd, hd, seed, max_epochs=int(s06["max_epochs"]),  # no transfer model: no source
-                                   finetune_epochs=int(s06["finetune_epochs"]), models=("HAR-LSTM Hybrid",))
-            out.setdefault(name, {})[h] = rv_from_log_vol(run.forecasts["HAR-LSTM Hybrid"], log_vol, h,
-                                                          test[h]).rename(name)
-    return out
+        net = hybrids.network("HAR-LSTM Hybrid", max_epochs=int(s06["max_epochs"]), lookback=LOOKBACK)
+        networks["Dhansoia HAR-LSTM Hybrid"] = {h: net for h in horizons}
+    return {name: {h: rv_from_log_vol(validation_and_test_forecasts(net, log_vol, split, h, seed), log_vol, h,
+                                      data.split.origins("test", h)).rename(name)
+                   for h, net in by_h.items()}
+            for name, by_h in networks.items()}
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -240,7 +234,7 @@ def huang_specs(data: LeaderboardData, profile: str,
 def huang_forecasts(data: LeaderboardData, horizons: Sequence[int], *, profile: str, seed: int,
                     families: Sequence[str] = (HUANG_LSTM, HUANG_CNN),
                     overrides: Overrides | None = None) -> Forecasts:
-    """Huang's networks of ``families`` (:func:`huang_specs`) by :func:`volrep.chapters.cnn_lstm_mtf.train_net`: the
+    """Huang's networks of ``families`` (:func:`huang_specs`) by :func:`volrep.chapters.cnn_lstm_mtf.network`: the
     chapter's epochs, its single configuration (:data:`~volrep.chapters.cnn_lstm_mtf.GRIDS` ``"single"``), one seed.
 
     The design holds the days that have both the target and the intraday sequences (chapter 07's window starts a
@@ -249,7 +243,7 @@ def huang_forecasts(data: LeaderboardData, horizons: Sequence[int], *, profile: 
     days = data.target.index
     for frame in data.intraday.values():
         days = days.intersection(frame.index)
-    design = cnn_lstm_mtf.Design(data.target.loc[days], {f: v.loc[days] for f, v in data.intraday.items()})
+    design = cnn_lstm_mtf_data.Design(data.target.loc[days], {f: v.loc[days] for f, v in data.intraday.items()})
     epochs = int(chapter_settings("07_cnn_lstm_mtf", profile, overrides)["epochs"])
     (batch_size, neurons), = cnn_lstm_mtf.GRIDS["single"]
     out: Forecasts = {}
@@ -257,10 +251,10 @@ def huang_forecasts(data: LeaderboardData, horizons: Sequence[int], *, profile: 
         if family not in families:
             continue
         name = f"Huang {spec.label}"
-        for h in horizons:
-            run = cnn_lstm_mtf.train_net(spec, design, data.split, h, batch_size=batch_size, neurons=neurons,
-                                         epochs=epochs, seed=seed)
-            out.setdefault(name, {})[h] = run.forecasts["test"].rename(name)
+        net = cnn_lstm_mtf.network(spec, design, batch_size=batch_size, neurons=neurons, epochs=epochs)
+        fitted = net.fit(design.daily_rv, data.split, horizons, seed=seed)
+        test = {h: design.usable_origins(data.split.origins("test", h)) for h in horizons}
+        out[name] = {h: fc.rename(name) for h, fc in fitted.forecast(test).items()}
     return out
 
 

@@ -294,15 +294,11 @@ def _check_log_vol(family: str, epochs: int, seed: int, n: int, lr: float | None
 
 
 def _check_huang(family: str, epochs: int, seed: int, n: int, lr: float | None, output: str) -> dict[str, Any]:
-    """Chapter 07: ``train_net`` on a multiplicative-HAR RV series (see the module docstring).
-
-    ``lr`` and ``output`` (the networks' output activation) replace the chapter's for the duration of the call,
-    so that the chapter's own ``train_net`` runs with them."""
-    import functools
-
+    """Chapter 07: the chapter's network (:func:`volrep.chapters.cnn_lstm_mtf.network`) on a multiplicative-HAR RV
+    series (see the module docstring), with learning rate ``lr`` (default the chapter's) and output activation
+    ``output``."""
     from volrep.chapters import cnn_lstm_mtf as ch7
     from volrep.chapters.cnn_lstm_mtf_data import Design
-    from volrep.models import nets
 
     sim = simulate_har_rv(n, seed=seed)
     rv = sim["rv"]
@@ -311,17 +307,10 @@ def _check_huang(family: str, epochs: int, seed: int, n: int, lr: float | None, 
     split = Split("capability", rv.index, (n // 2,))
     spec = ch7.NetSpec("HAR") if family == "huang_lstm" else ch7.NetSpec("HAR", "7 days", 7)
     batch, neurons = ch7.GRIDS["single"][0]
-    saved = ch7.LEARNING_RATE, ch7.HuangLSTM, ch7.HuangCNNLSTM
-    if lr is not None:
-        ch7.LEARNING_RATE = lr
-    if output != "sigmoid":
-        ch7.HuangLSTM = functools.partial(nets.HuangLSTM, output=output)
-        ch7.HuangCNNLSTM = functools.partial(nets.HuangCNNLSTM, output=output)
-    try:
-        run = ch7.train_net(spec, design, split, 1, batch_size=batch, neurons=neurons, epochs=epochs, seed=seed)
-    finally:
-        ch7.LEARNING_RATE, ch7.HuangLSTM, ch7.HuangCNNLSTM = saved
-    forecast = run.forecasts["test"]
+    net = ch7.network(spec, design, batch_size=batch, neurons=neurons, epochs=epochs, output=output,
+                      lr=ch7.LEARNING_RATE if lr is None else lr)
+    test = design.usable_origins(split.origins("test", 1))
+    forecast = net.fit(rv, split, [1], seed=seed).forecast({1: test})[1]
     origins = forecast.index
     actual = rv.shift(-1).loc[origins].to_numpy()
     windows = HAR_WINDOWS["huang"]

@@ -177,7 +177,7 @@ class TrainedNet:
 
 
 def network(spec: NetSpec, design: Design, *, batch_size: int, neurons: int, epochs: int,
-            device: str | None = None) -> forecaster.Network:
+            device: str | None = None, lr: float = LEARNING_RATE, output: str = "sigmoid") -> forecaster.Network:
     """One network of the tables as a :class:`~volrep.models.forecaster.Network` labelled ``spec.label`` (§4.4).
 
     ``train(series, split, h, seed)`` fits on the usable training origins of ``split``
@@ -185,9 +185,10 @@ def network(spec: NetSpec, design: Design, *, batch_size: int, neurons: int, epo
     input are min–max scaled on them (:class:`~volrep.targets.MinMax`; an intraday sequence with one range for all its
     steps, HAR's inputs per column), the network is built inside :func:`volrep.config.local_seed` with its output
     started at the training mean (:func:`~volrep.models.nets.start_sigmoid_at`) and trained ``epochs`` epochs with
-    Adam at :data:`LEARNING_RATE` and no validation (:func:`volrep.train.fit` with ``val=None``); it returns a
-    :class:`TrainedNet`. ``predict`` maps the forecasts back to RV units. ``series`` must be ``design.daily_rv``:
-    the inputs are read from ``design``.
+    Adam at ``lr`` (default :data:`LEARNING_RATE`) and no validation (:func:`volrep.train.fit` with ``val=None``); it
+    returns a :class:`TrainedNet`. ``predict`` maps the forecasts back to RV units. ``series`` must be
+    ``design.daily_rv``: the inputs are read from ``design``. ``output`` is the output neuron's activation
+    (:data:`volrep.models.nets.OUTPUTS`; the paper's sigmoid by default, ``"linear"`` for the capability checks).
 
     Raises
     ------
@@ -213,9 +214,10 @@ def network(spec: NetSpec, design: Design, *, batch_size: int, neurons: int, epo
         y_fit = y_scaler.transform(target.loc[origins].to_numpy()[:, None])[:, 0].astype(np.float32)
         features = fit_seq.shape[-1]
         with config.local_seed(seed):
-            model = HuangLSTM(features, neurons) if spec.image is None else HuangCNNLSTM(spec.size, features, neurons)
+            model = (HuangLSTM(features, neurons, output=output) if spec.image is None
+                     else HuangCNNLSTM(spec.size, features, neurons, output=output))
             start_sigmoid_at(model, float(y_fit.mean()))
-        history = train.fit(model, (_inputs(design, spec, pos, scaler), y_fit), None, lr=LEARNING_RATE,
+        history = train.fit(model, (_inputs(design, spec, pos, scaler), y_fit), None, lr=lr,
                             batch_size=batch_size, max_epochs=epochs, patience=epochs, seed=seed, device=device)
         return TrainedNet(model, scaler, y_scaler, history)
 

@@ -88,7 +88,13 @@ def test_scoring_reproduces_committed_results():
 
 @needs_mirror
 def test_train_code_recipe_small_budget():
+    torch.manual_seed(1)
     run = dc.train_code_recipe(pretrain_epochs=1, finetune_epochs=1, seed=0)
+    torch.manual_seed(2)  # the initial weights come from the seed, not from the caller's generator
+    state = torch.get_rng_state()
+    again = dc.train_code_recipe(pretrain_epochs=1, finetune_epochs=1, seed=0)
+    assert torch.equal(torch.get_rng_state(), state)
+    assert run.pretrain.train_loss == again.pretrain.train_loss and run.finetune.val_loss == again.finetune.val_loss
     assert len(run.pretrain.train_loss) == len(run.finetune.train_loss) == 1
     assert not any(p.requires_grad for p in run.model.encoder.parameters())
     forecasts = dc.transfer_forecasts(run.model)

@@ -56,6 +56,7 @@ import torch
 from torch import nn
 
 from volrep import evaluate
+from volrep.config import local_seed
 from volrep.data import artefacts
 from volrep.errors import ConfigError
 from volrep.train import History, fit, predict
@@ -417,7 +418,8 @@ def train_code_recipe(pretrain_epochs: int = CONFIG["pretrain_epochs"],
     pretrain_epochs, finetune_epochs
         Epoch budgets (the code's 50 and 30 by default; the quick profile uses fewer).
     seed
-        Seed of both :func:`~volrep.train.fit` calls.
+        Seed of the initial weights (drawn inside :func:`volrep.config.local_seed`) and of both
+        :func:`~volrep.train.fit` calls.
 
     Notes
     -----
@@ -427,7 +429,8 @@ def train_code_recipe(pretrain_epochs: int = CONFIG["pretrain_epochs"],
     """
     start = time.perf_counter()
     spx, btc = code_windows("spx"), code_windows("btc")
-    model = CodeTransferModel()
+    with local_seed(seed):
+        model = CodeTransferModel()
     pre = fit(model, (spx["train"].x, spx["train"].y), (spx["val"].x, spx["val"].y),
               lr=CONFIG["pretrain_lr"], batch_size=CONFIG["pretrain_batch_size"], max_epochs=pretrain_epochs,
               patience=CONFIG["pretrain_patience"], seed=seed, device=device)
